@@ -1,0 +1,81 @@
+"""``genai-docs freeze`` and ``genai-docs frozen``: record and check frozen GPU outputs.
+
+``freeze`` runs every ``requires="cuda"`` block of the site on this machine's GPU and
+stores its output with provenance in the frozen folder (to be committed). ``frozen``
+lists the frozen outputs and whether each still matches the repository; with ``--check``
+it exits with status 1 when one is stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from genai_docs.errors import UsageError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    freeze = subparsers.add_parser("freeze", help="enregistrer les sorties GPU des blocs requires=\"cuda\"")
+    freeze.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="le mkdocs.yml du site")
+    freeze.set_defaults(func=run_freeze)
+    frozen = subparsers.add_parser("frozen", help="lister les sorties GPU figées et dire lesquelles sont périmées")
+    frozen.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="le mkdocs.yml du site")
+    frozen.add_argument("--check", action="store_true", help="code de sortie 1 si une sortie est périmée")
+    frozen.set_defaults(func=run_frozen)
+
+
+def _site(config: Path):
+    from genai_docs.mkdocs.site import load_site
+
+    if not config.is_file():
+        raise UsageError(f"{config}: no such file (run from the repository root or pass --config)")
+    return load_site(config)
+
+
+def run_freeze(args: argparse.Namespace) -> int:
+    from genai_docs.mkdocs.engine import Engine
+
+    site = _site(args.config)
+    blocks = [block for block in site.blocks() if block.requires_cuda]
+    if not blocks:
+        print("No requires=\"cuda\" block in the site.")
+        return 0
+    start = time.perf_counter()
+    with Engine(site.root, site.cache_dir, site.frozen_dir, use_cache=False) as engine:
+        outcomes = engine.run(blocks, use_frozen=False)
+        device = engine.runner.info.get("device", "cpu")
+    if not engine.runner.info.get("cuda"):
+        raise UsageError("no CUDA device here: frozen outputs can only be recorded on a GPU")
+    failed = [o for o in outcomes if o.status == "failed"]
+    for outcome in outcomes:
+        state = "FAILED" if outcome.status == "failed" else f"frozen ({outcome.execution.seconds:.1f} s)"
+        print(f"{outcome.block.snippet}: {state}")
+    for outcome in failed:
+        print(outcome.failure(), file=sys.stderr)
+    print(f"{len(outcomes) - len(failed)} output(s) frozen on {device} in {time.perf_counter() - start:.0f} s")
+    return 1 if failed else 0
+
+
+def run_frozen(args: argparse.Namespace) -> int:
+    from genai_docs.mkdocs.engine import PACKAGE_ROOT
+    from genai_docs.mkdocs.frozen import FrozenStore
+
+    site = _site(args.config)
+    store = FrozenStore(site.frozen_dir, site.root, PACKAGE_ROOT)
+    used = {block.snippet for block in site.blocks() if block.requires_cuda}
+    stale = 0
+    if not used and not store.all():
+        print("No frozen output, and no requires=\"cuda\" block in the site.")
+    for snippet in sorted(used - {f.snippet for f in store.all()}):
+        print(f"missing  {snippet}")
+        stale += 1
+    for frozen in store.all():
+        reasons = store.staleness(frozen)
+        if frozen.snippet not in used:
+            reasons.append("no page uses it")
+        origin = f"{frozen.provenance.get('gpu')}, {frozen.provenance.get('date')}"
+        print(f"{'stale' if reasons else 'fresh'}    {frozen.snippet} ({origin}){': ' + '; '.join(reasons) if reasons else ''}")
+        stale += bool(reasons)
+    return 1 if (stale and args.check) else 0

@@ -1,0 +1,159 @@
+"""Decide, for every block of the site, whether to reuse, show frozen, or run it; then run.
+
+:class:`Engine` is what the MkDocs plugin, the tests and the ``genai-docs`` command share:
+given all the blocks of all the pages it looks each one up (frozen store for
+``requires="cuda"`` blocks on a machine without CUDA, then the cache), runs the rest in one
+parallel batch (identical blocks once), stores what succeeded, and returns one
+:class:`Outcome` per block. It also writes the build report.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import genai_docs
+from genai_docs.mkdocs.blocks import Block
+from genai_docs.mkdocs.cache import BlockCache, environment, write_atomic
+from genai_docs.mkdocs.frozen import Frozen, FrozenStore, code_hash, provenance
+from genai_docs.mkdocs.runner import Execution, Job, Runner
+
+__all__ = ["Engine", "Outcome", "PACKAGE_ROOT"]
+
+PACKAGE_ROOT = Path(genai_docs.__file__).resolve().parents[1]  # the directory holding genai_docs/
+
+
+@dataclass
+class Outcome:
+    block: Block
+    status: str  # "executed", "cached", "frozen" or "failed"
+    execution: Execution | None  # None only when execution is disabled
+    frozen: Frozen | None = None  # the frozen output shown, or the stale one replaced
+    gpu_note: str | None = None  # for a requires="cuda" block run on CPU: "stale" or "missing"
+
+    def failure(self) -> str:
+        """What the author needs to fix a failed block: where, and the traceback."""
+        block, execution = self.block, self.execution
+        where = f"{block.where}: block failed"
+        if block.snippet:
+            line = f", line {execution.error_line}" if execution.error_line else ""
+            where += f" (snippet {block.snippet}{line})"
+        elif execution.error_line:
+            where += f" (line {execution.error_line} of the block)"
+        return f"{where}\n{execution.error.rstrip()}"
+
+    def record(self) -> dict:
+        execution = self.execution
+        return {
+            "page": self.block.page,
+            "line": self.block.line,
+            "snippet": self.block.snippet,
+            "status": self.status,
+            "seconds": execution.seconds if execution else 0.0,
+            "imports": execution.imports if execution else [],
+        }
+
+
+class Engine:
+    def __init__(
+        self,
+        root: Path,
+        cache_dir: Path,
+        frozen_dir: Path,
+        *,
+        workers: int | None = None,
+        timeout: float = 300.0,
+        use_cache: bool = True,
+        package_root: Path = PACKAGE_ROOT,
+    ) -> None:
+        self.root = Path(root)
+        self.cache = BlockCache(cache_dir, package_root)
+        self.cache_dir = Path(cache_dir)
+        self.frozen = FrozenStore(frozen_dir, self.root, package_root)
+        self.timeout = timeout
+        self.use_cache = use_cache
+        self.runner = Runner(self.root, workers, package_root)
+
+    def close(self) -> None:
+        self.runner.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def has_cuda(self) -> bool:
+        return environment()["device"] != "cpu"
+
+    def run(self, blocks: list[Block], *, use_frozen: bool = True) -> list[Outcome]:
+        """One outcome per block, in order. ``use_frozen=False`` runs GPU blocks here too."""
+        outcomes: list[Outcome | None] = [None] * len(blocks)
+        pending: dict[str, list[int]] = {}  # cache key -> indices of the blocks that need it
+        notes: dict[int, tuple[Frozen | None, str]] = {}
+        for index, block in enumerate(blocks):
+            if block.requires_cuda and use_frozen and not self.has_cuda:
+                frozen = self.frozen.get(block.snippet)
+                if frozen and frozen.input_hash == code_hash(block.code):
+                    outcomes[index] = Outcome(block, "frozen", frozen.execution, frozen)
+                    continue
+                notes[index] = (frozen, "stale" if frozen else "missing")
+            key = self.cache.key(block.code, block.options.get("requires"))
+            hit = self.cache.get(key) if self.use_cache else None
+            if hit is not None:
+                outcomes[index] = Outcome(block, "cached", hit)
+            else:
+                pending.setdefault(key, []).append(index)
+
+        keys = list(pending)
+        jobs = []
+        for key in keys:
+            block = blocks[pending[key][0]]
+            timeout = block.timeout or self.timeout
+            jobs.append(Job(block.code, block.filename, timeout))
+        for key, execution in zip(keys, self.runner.run(jobs)):
+            self.cache.put(key, execution)
+            for index in pending[key]:
+                outcomes[index] = Outcome(blocks[index], "executed" if execution.ok else "failed", execution)
+
+        for index, (frozen, note) in notes.items():
+            outcomes[index].frozen, outcomes[index].gpu_note = frozen, note
+        for outcome in outcomes:
+            self._freeze(outcome)
+        return outcomes
+
+    def _freeze(self, outcome: Outcome) -> None:
+        """On a GPU, keep the output of a requires="cuda" block in the frozen store."""
+        block, execution = outcome.block, outcome.execution
+        if not (block.requires_cuda and execution and execution.ok and execution.device != "cpu"):
+            return
+        current = self.frozen.get(block.snippet)
+        if current and current.input_hash == code_hash(block.code):
+            shown = current.execution
+            if (shown.stdout, shown.figures) == (execution.stdout, execution.figures):
+                return  # nothing new to commit
+        info = self.runner.info or {"device": execution.device}
+        self.frozen.put(block.snippet, block.code, execution, provenance(info, self.root))
+
+    def write_report(self, outcomes: list[Outcome], seconds: float) -> Path:
+        counts = {status: 0 for status in ("executed", "cached", "frozen", "failed")}
+        for outcome in outcomes:
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+        report = {
+            "blocks": [outcome.record() for outcome in outcomes],
+            "summary": {**counts, "blocks": len(outcomes), "seconds": round(seconds, 3)},
+            "environment": environment(),
+        }
+        path = self.cache_dir / "build-report.json"
+        write_atomic(path, json.dumps(report, indent=1, ensure_ascii=False) + "\n")
+        return path
+
+
+def summary_line(outcomes: list[Outcome], seconds: float) -> str:
+    counts = {status: sum(o.status == status for o in outcomes) for status in ("executed", "cached", "frozen", "failed")}
+    return (
+        f"genai_docs: {len(outcomes)} blocks: {counts['executed']} executed, {counts['cached']} from cache, "
+        f"{counts['frozen']} frozen, {counts['failed']} failed ({seconds:.1f} s)"
+    )

@@ -1,0 +1,174 @@
+"""Run code blocks in isolated processes, in parallel, with timeouts.
+
+:class:`Runner` starts one :mod:`genai_docs.mkdocs.worker` process on first use, sends it
+every job at once and collects the results; the worker forks one child per job and runs
+at most ``workers`` of them at a time. The environment of the blocks is fixed here:
+headless matplotlib, Hugging Face offline, progress bars off, hash seed fixed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["BLOCK_ENV", "Execution", "Job", "Runner"]
+
+# The environment every block runs in (on top of the builder's own).
+BLOCK_ENV = {
+    "MPLBACKEND": "Agg",
+    "HF_HUB_OFFLINE": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+    "TQDM_DISABLE": "1",
+    "PYTHONHASHSEED": "0",
+    "GENAI_DOCS_EXEC": "1",
+    "PYTHONUNBUFFERED": "1",
+}
+
+
+@dataclass(frozen=True)
+class Job:
+    code: str  # the Python source to run
+    filename: str  # shown in tracebacks: the snippet's path, or "docs/page.md:LINE"
+    timeout: float  # seconds before the block is killed
+
+
+@dataclass
+class Execution:
+    status: str  # "ok", "error", "timeout" or "killed by signal N"
+    stdout: str = ""
+    stderr: str = ""
+    figures: list[str] = field(default_factory=list)  # SVG documents, in figure order
+    imports: list[str] = field(default_factory=list)  # library files read, "genai_docs/..."
+    error: str | None = None  # the traceback, or what went wrong
+    error_line: int | None = None  # line of the failing frame within the block's code
+    seconds: float = 0.0
+    device: str = "cpu"  # "cpu" or the GPU's name
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Execution:
+        return cls(**data)
+
+
+class Runner:
+    """A pool of isolated executions, backed by one warm worker process."""
+
+    def __init__(self, root: Path, workers: int | None = None, package_root: Path | None = None) -> None:
+        self.root = Path(root)  # the blocks' working directory
+        self.package_root = package_root  # where to import genai_docs from (default: as installed)
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self._process: subprocess.Popen | None = None
+        self._log = None
+        self.info: dict = {}
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _start(self) -> None:
+        threads = max(1, (os.cpu_count() or 1) // self.workers)
+        env = {**os.environ, **BLOCK_ENV}
+        if self.package_root is not None:
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(self.package_root), env.get("PYTHONPATH")]))
+        self._log = tempfile.TemporaryFile()
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "genai_docs.mkdocs.worker", "--jobs", str(self.workers), "--threads", str(threads)],
+            cwd=self.root,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+            text=True,
+            encoding="utf-8",
+        )
+        line = self._process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the execution worker failed to start:\n{self._worker_log()}")
+        self.info = json.loads(line)
+
+    def _worker_log(self) -> str:
+        self._log.seek(0)
+        return self._log.read().decode("utf-8", "replace")[-4000:]
+
+    def run(self, jobs: list[Job]) -> list[Execution]:
+        """Run ``jobs`` in parallel; results come back in the order of ``jobs``."""
+        if not jobs:
+            return []
+        if self._process is None:
+            self._start()
+        scratch = Path(tempfile.mkdtemp(prefix="genai-docs-run-"))
+        try:
+            ids = {}
+            for job in jobs:
+                job_id = uuid.uuid4().hex
+                out = scratch / job_id
+                out.mkdir()
+                ids[job_id] = out
+                message = {"id": job_id, "out": str(out), **job.__dict__}
+                self._process.stdin.write(json.dumps(message) + "\n")
+            self._process.stdin.flush()
+            replies = {}
+            while len(replies) < len(jobs):
+                line = self._process.stdout.readline()
+                if not line:
+                    raise RuntimeError(f"the execution worker died:\n{self._worker_log()}")
+                reply = json.loads(line)
+                replies[reply["id"]] = reply
+            return [self._collect(ids[i], replies[i]) for i in ids]
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    def _collect(self, out: Path, reply: dict) -> Execution:
+        def read(name: str) -> str:
+            path = out / name
+            return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+
+        execution = Execution(
+            status=reply["status"],
+            stdout=read("stdout.txt"),
+            stderr=read("stderr.txt"),
+            seconds=reply["seconds"],
+            device=self.info.get("device", "cpu"),
+        )
+        result_file = out / "result.json"
+        if result_file.exists():
+            result = json.loads(result_file.read_text())
+            execution.error = result["error"]
+            execution.error_line = result["error_line"]
+            execution.imports = result["imports"]
+            execution.figures = [read(name) for name in result["figures"]]
+        if execution.status == "timeout":
+            execution.error = f"timed out after {reply['seconds']:.0f} s"
+        elif not execution.ok and execution.error is None:
+            execution.error = f"the block's process ended abnormally ({execution.status})\n{execution.stderr[-2000:]}"
+        return execution
+
+    def close(self) -> None:
+        if self._process is not None:
+            self._process.stdin.close()
+            try:
+                self._process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+            self._process.stdout.close()
+            self._process = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
