@@ -31,7 +31,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="genai-docs", description="Outils du cours « Introduction à l'IA générative ».")
+    parser = _Parser(
+        prog="genai-docs", description="Outils du cours « Introduction à l'IA générative »."
+    )
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in _COMMAND_MODULES:
         try:

@@ -115,14 +115,21 @@ def find_blocks(text: str, page: str, root: Path, base_paths: list[Path]) -> lis
         where = f"{page}:{i + 1}"
         options = parse_options(match["info"], where)
         if options is not None:
-            body = [line[len(indent) :] if line.startswith(indent) else line.lstrip() for line in lines[i + 1 : end]]
+            body = [
+                line[len(indent) :] if line.startswith(indent) else line.lstrip()
+                for line in lines[i + 1 : end]
+            ]
             code, snippet = _expand(body, where, root, base_paths)
-            blocks.append(Block(page, i + 1, code, snippet, options, i, min(end + 1, len(lines)), indent))
+            blocks.append(
+                Block(page, i + 1, code, snippet, options, i, min(end + 1, len(lines)), indent)
+            )
         i = end + 1
     return blocks
 
 
-def _expand(body: list[str], where: str, root: Path, base_paths: list[Path]) -> tuple[str, str | None]:
+def _expand(
+    body: list[str], where: str, root: Path, base_paths: list[Path]
+) -> tuple[str, str | None]:
     content = [line for line in body if line.strip()]
     includes = [m for m in map(_SNIPPET.match, content) if m]
     if not includes:

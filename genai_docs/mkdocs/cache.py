@@ -75,7 +75,9 @@ class BlockCache:
         self._hashes: dict[str, str | None] = {}
 
     def key(self, code: str, requires: str | None) -> str:
-        payload = json.dumps({"code": code, "requires": requires, "env": environment()}, sort_keys=True)
+        payload = json.dumps(
+            {"code": code, "requires": requires, "env": environment()}, sort_keys=True
+        )
         return hashlib.sha256(payload.encode()).hexdigest()
 
     def _current_hash(self, relative: str) -> str | None:

@@ -17,12 +17,22 @@ from genai_docs.errors import UsageError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    freeze = subparsers.add_parser("freeze", help="enregistrer les sorties GPU des blocs requires=\"cuda\"")
-    freeze.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="le mkdocs.yml du site")
+    freeze = subparsers.add_parser(
+        "freeze", help='enregistrer les sorties GPU des blocs requires="cuda"'
+    )
+    freeze.add_argument(
+        "--config", type=Path, default=Path("mkdocs.yml"), help="le mkdocs.yml du site"
+    )
     freeze.set_defaults(func=run_freeze)
-    frozen = subparsers.add_parser("frozen", help="lister les sorties GPU figées et dire lesquelles sont périmées")
-    frozen.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="le mkdocs.yml du site")
-    frozen.add_argument("--check", action="store_true", help="code de sortie 1 si une sortie est périmée")
+    frozen = subparsers.add_parser(
+        "frozen", help="lister les sorties GPU figées et dire lesquelles sont périmées"
+    )
+    frozen.add_argument(
+        "--config", type=Path, default=Path("mkdocs.yml"), help="le mkdocs.yml du site"
+    )
+    frozen.add_argument(
+        "--check", action="store_true", help="code de sortie 1 si une sortie est périmée"
+    )
     frozen.set_defaults(func=run_frozen)
 
 
@@ -40,7 +50,7 @@ def run_freeze(args: argparse.Namespace) -> int:
     site = _site(args.config)
     blocks = [block for block in site.blocks() if block.requires_cuda]
     if not blocks:
-        print("No requires=\"cuda\" block in the site.")
+        print('No requires="cuda" block in the site.')
         return 0
     start = time.perf_counter()
     with Engine(site.root, site.cache_dir, site.frozen_dir, use_cache=False) as engine:
@@ -50,11 +60,17 @@ def run_freeze(args: argparse.Namespace) -> int:
         raise UsageError("no CUDA device here: frozen outputs can only be recorded on a GPU")
     failed = [o for o in outcomes if o.status == "failed"]
     for outcome in outcomes:
-        state = "FAILED" if outcome.status == "failed" else f"frozen ({outcome.execution.seconds:.1f} s)"
+        state = (
+            "FAILED"
+            if outcome.status == "failed"
+            else f"frozen ({outcome.execution.seconds:.1f} s)"
+        )
         print(f"{outcome.block.snippet}: {state}")
     for outcome in failed:
         print(outcome.failure(), file=sys.stderr)
-    print(f"{len(outcomes) - len(failed)} output(s) frozen on {device} in {time.perf_counter() - start:.0f} s")
+    print(
+        f"{len(outcomes) - len(failed)} output(s) frozen on {device} in {time.perf_counter() - start:.0f} s"
+    )
     return 1 if failed else 0
 
 
@@ -67,7 +83,7 @@ def run_frozen(args: argparse.Namespace) -> int:
     used = {block.snippet for block in site.blocks() if block.requires_cuda}
     stale = 0
     if not used and not store.all():
-        print("No frozen output, and no requires=\"cuda\" block in the site.")
+        print('No frozen output, and no requires="cuda" block in the site.')
     for snippet in sorted(used - {f.snippet for f in store.all()}):
         print(f"missing  {snippet}")
         stale += 1
@@ -76,6 +92,8 @@ def run_frozen(args: argparse.Namespace) -> int:
         if frozen.snippet not in used:
             reasons.append("no page uses it")
         origin = f"{frozen.provenance.get('gpu')}, {frozen.provenance.get('date')}"
-        print(f"{'stale' if reasons else 'fresh'}    {frozen.snippet} ({origin}){': ' + '; '.join(reasons) if reasons else ''}")
+        print(
+            f"{'stale' if reasons else 'fresh'}    {frozen.snippet} ({origin}){': ' + '; '.join(reasons) if reasons else ''}"
+        )
         stale += bool(reasons)
     return 1 if (stale and args.check) else 0

@@ -66,6 +66,7 @@ class Engine:
         timeout: float = 300.0,
         use_cache: bool = True,
         package_root: Path = PACKAGE_ROOT,
+        preload: tuple[str, ...] | None = None,
     ) -> None:
         self.root = Path(root)
         self.cache = BlockCache(cache_dir, package_root)
@@ -73,7 +74,7 @@ class Engine:
         self.frozen = FrozenStore(frozen_dir, self.root, package_root)
         self.timeout = timeout
         self.use_cache = use_cache
-        self.runner = Runner(self.root, workers, package_root)
+        self.runner = Runner(self.root, workers, package_root, preload)
 
     def close(self) -> None:
         self.runner.close()
@@ -116,7 +117,9 @@ class Engine:
         for key, execution in zip(keys, self.runner.run(jobs)):
             self.cache.put(key, execution)
             for index in pending[key]:
-                outcomes[index] = Outcome(blocks[index], "executed" if execution.ok else "failed", execution)
+                outcomes[index] = Outcome(
+                    blocks[index], "executed" if execution.ok else "failed", execution
+                )
 
         for index, (frozen, note) in notes.items():
             outcomes[index].frozen, outcomes[index].gpu_note = frozen, note
@@ -152,7 +155,10 @@ class Engine:
 
 
 def summary_line(outcomes: list[Outcome], seconds: float) -> str:
-    counts = {status: sum(o.status == status for o in outcomes) for status in ("executed", "cached", "frozen", "failed")}
+    counts = {
+        status: sum(o.status == status for o in outcomes)
+        for status in ("executed", "cached", "frozen", "failed")
+    }
     return (
         f"genai_docs: {len(outcomes)} blocks: {counts['executed']} executed, {counts['cached']} from cache, "
         f"{counts['frozen']} frozen, {counts['failed']} failed ({seconds:.1f} s)"

@@ -54,7 +54,11 @@ def provenance(worker_info: dict, root: Path) -> dict[str, str]:
     if not commit:
         try:
             commit = subprocess.run(
-                ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+                ["git", "rev-parse", "--short", "HEAD"],
+                cwd=root,
+                capture_output=True,
+                text=True,
+                check=True,
             ).stdout.strip()
         except (OSError, subprocess.CalledProcessError):
             commit = "inconnu"

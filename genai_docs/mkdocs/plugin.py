@@ -41,6 +41,9 @@ class ExecConfig(base.Config):
     """How many blocks run at once; 0 means one per CPU core."""
     timeout = c.Type(int, default=300)
     """Seconds a block may run before it is killed, unless it sets its own ``timeout``."""
+    preload = c.Optional(c.ListOfItems(c.Type(str)))
+    """Modules the worker imports once before forking the blocks (default: numpy, matplotlib,
+    torch, transformers); a block importing them then starts in milliseconds."""
     watch = c.ListOfItems(c.Type(str), default=["snippets", "genai_docs"])
     """Folders that ``mkdocs serve`` watches besides the docs (relative to mkdocs.yml)."""
 
@@ -60,11 +63,17 @@ class ExecPlugin(BasePlugin[ExecConfig]):
     def on_config(self, config):
         self.root = Path(config.config_file_path).resolve().parent
         if "pymdownx.superfences" not in config.markdown_extensions:
-            raise PluginError("genai_docs: add 'pymdownx.superfences' to markdown_extensions (needed to show code and tabs)")
+            raise PluginError(
+                "genai_docs: add 'pymdownx.superfences' to markdown_extensions (needed to show code and tabs)"
+            )
         if self.config.timeout <= 0 or self.config.workers < 0:
-            raise PluginError("genai_docs: 'timeout' must be positive and 'workers' zero or positive")
+            raise PluginError(
+                "genai_docs: 'timeout' must be positive and 'workers' zero or positive"
+            )
         bases = config.mdx_configs.get("pymdownx.snippets", {}).get("base_path", ["."])
-        self.base_paths = [(self.root / base).resolve() for base in ([bases] if isinstance(bases, str) else bases)]
+        self.base_paths = [
+            (self.root / base).resolve() for base in ([bases] if isinstance(bases, str) else bases)
+        ]
         return config
 
     def on_serve(self, server, *, config, builder):
@@ -99,6 +108,7 @@ class ExecPlugin(BasePlugin[ExecConfig]):
             self.root / self.config.frozen_dir,
             workers=self.config.workers or None,
             timeout=self.config.timeout,
+            preload=tuple(self.config.preload) if self.config.preload is not None else None,
         ) as engine:
             outcomes = engine.run(blocks)
             seconds = time.perf_counter() - start
@@ -140,7 +150,9 @@ class ExecPlugin(BasePlugin[ExecConfig]):
             return markdown
         outcomes = self.outcomes.get(src_uri)
         if self.config.execute and (outcomes is None or len(outcomes) != len(blocks)):
-            raise PluginError(f"genai_docs: the blocks of {src_uri} changed during the build; build again")
+            raise PluginError(
+                f"genai_docs: the blocks of {src_uri} changed during the build; build again"
+            )
         lines = markdown.splitlines()
         for index in reversed(range(len(blocks))):
             block = blocks[index]

@@ -95,7 +95,14 @@ def render_block(outcome: Outcome, figures: list[str], page_uri: str) -> str:
     elif where == "below":
         lines = result + source
     elif where == "tabbed":
-        lines = ['=== "Code"', "", *_indent(source, "    "), '=== "Résultat"', "", *_indent(result, "    ")]
+        lines = [
+            '=== "Code"',
+            "",
+            *_indent(source, "    "),
+            '=== "Résultat"',
+            "",
+            *_indent(result, "    "),
+        ]
     else:
         lines = source + result
     return "\n".join(_indent(["", *lines], block.indent)) + "\n"

@@ -68,9 +68,16 @@ class Execution:
 class Runner:
     """A pool of isolated executions, backed by one warm worker process."""
 
-    def __init__(self, root: Path, workers: int | None = None, package_root: Path | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        workers: int | None = None,
+        package_root: Path | None = None,
+        preload: tuple[str, ...] | None = None,
+    ) -> None:
         self.root = Path(root)  # the blocks' working directory
         self.package_root = package_root  # where to import genai_docs from (default: as installed)
+        self.preload = preload  # modules the worker imports once (default: the worker's list)
         self.workers = max(1, workers or os.cpu_count() or 1)
         self._process: subprocess.Popen | None = None
         self._log = None
@@ -86,10 +93,23 @@ class Runner:
         threads = max(1, (os.cpu_count() or 1) // self.workers)
         env = {**os.environ, **BLOCK_ENV}
         if self.package_root is not None:
-            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(self.package_root), env.get("PYTHONPATH")]))
+            env["PYTHONPATH"] = os.pathsep.join(
+                filter(None, [str(self.package_root), env.get("PYTHONPATH")])
+            )
+        command = [
+            sys.executable,
+            "-m",
+            "genai_docs.mkdocs.worker",
+            "--jobs",
+            str(self.workers),
+            "--threads",
+            str(threads),
+        ]
+        if self.preload is not None:
+            command += ["--preload", ",".join(self.preload)]
         self._log = tempfile.TemporaryFile()
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "genai_docs.mkdocs.worker", "--jobs", str(self.workers), "--threads", str(threads)],
+            command,
             cwd=self.root,
             env=env,
             stdin=subprocess.PIPE,

@@ -53,7 +53,9 @@ class Site:
         for page in self.pages():
             relative = page.relative_to(self.root).as_posix()
             try:
-                found += find_blocks(page.read_text(encoding="utf-8"), relative, self.root, self.base_paths)
+                found += find_blocks(
+                    page.read_text(encoding="utf-8"), relative, self.root, self.base_paths
+                )
             except BlockError as exc:
                 raise UsageError(str(exc)) from None
         return found
@@ -77,7 +79,9 @@ def load_site(config_file: Path) -> Site:
     return Site(
         root=root,
         docs_dir=root / config.get("docs_dir", "docs"),
-        base_paths=[(root / base).resolve() for base in ([bases] if isinstance(bases, str) else bases)],
+        base_paths=[
+            (root / base).resolve() for base in ([bases] if isinstance(bases, str) else bases)
+        ],
         cache_dir=root / plugin.get("cache_dir", ".cache/genai_docs"),
         frozen_dir=root / plugin.get("frozen_dir", "frozen"),
     )

@@ -34,14 +34,21 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]  # .../genai_docs
 SVG_SALT = "genai-docs"  # matplotlib derives SVG element ids from this: no random ids
 
 
-def preload() -> dict:
+DEFAULT_PRELOAD = ("numpy", "matplotlib.pyplot", "torch", "transformers.modeling_utils")
+
+
+def preload(modules: tuple[str, ...] = DEFAULT_PRELOAD) -> dict:
     """Import the heavy libraries once and describe the device the blocks will see."""
+    import importlib
+
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot  # noqa: F401
-    import numpy  # noqa: F401
-
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # a block that needs it will say so
+            pass
     info = {"python": sys.version.split()[0], "cuda": False, "device": "cpu"}
     try:
         import torch
@@ -52,11 +59,6 @@ def preload() -> dict:
             info["cuda"] = True
             info["device"] = torch.cuda.get_device_name(0)
             info["cuda_version"] = torch.version.cuda
-    except ImportError:
-        pass
-    try:
-        import transformers  # noqa: F401
-        from transformers import PreTrainedModel  # noqa: F401  (the slow part)
     except ImportError:
         pass
     # The library itself is imported fresh by each child, so that what a block imports
@@ -73,7 +75,11 @@ def _package_file(path: str) -> str | None:
         relative = resolved.relative_to(PACKAGE_DIR.parent)
     except (ValueError, OSError):
         return None
-    if not relative.parts or relative.parts[0] != PACKAGE_DIR.name or "__pycache__" in relative.parts:
+    if (
+        not relative.parts
+        or relative.parts[0] != PACKAGE_DIR.name
+        or "__pycache__" in relative.parts
+    ):
         return None
     if resolved == Path(__file__).resolve() or not resolved.is_file():
         return None  # the worker itself is covered by the cache's engine version
@@ -163,11 +169,11 @@ def _execute(job: dict, threads: int, out: Path) -> int:
     return 0 if result["error"] is None else 1
 
 
-def serve(jobs: int, threads: int) -> None:
+def serve(jobs: int, threads: int, modules: tuple[str, ...]) -> None:
     protocol = os.dup(1)
     os.dup2(2, 1)  # whatever is printed from now on must not corrupt the protocol
     reply = os.fdopen(protocol, "w", buffering=1, encoding="utf-8")
-    info = preload()
+    info = preload(modules)
     reply.write(json.dumps({"ready": True, **info}) + "\n")
 
     queue: list[dict] = []
@@ -218,8 +224,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--preload",
+        default=",".join(DEFAULT_PRELOAD),
+        help="modules to import once, comma-separated",
+    )
     args = parser.parse_args()
-    serve(args.jobs, args.threads)
+    serve(args.jobs, args.threads, tuple(filter(None, args.preload.split(","))))
 
 
 if __name__ == "__main__":
