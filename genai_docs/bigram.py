@@ -34,7 +34,7 @@ class BigramModel:
     def fit(cls, text: str) -> BigramModel:
         model = cls()
         tokens = words(text)
-        for previous, current in zip(tokens, tokens[1:]):
+        for previous, current in zip(tokens, tokens[1:], strict=False):
             if previous not in ".!?":
                 model.counts[previous][current] += 1
         return model

@@ -114,7 +114,7 @@ class Engine:
             block = blocks[pending[key][0]]
             timeout = block.timeout or self.timeout
             jobs.append(Job(block.code, block.filename, timeout))
-        for key, execution in zip(keys, self.runner.run(jobs)):
+        for key, execution in zip(keys, self.runner.run(jobs), strict=True):
             self.cache.put(key, execution)
             for index in pending[key]:
                 outcomes[index] = Outcome(

@@ -107,7 +107,7 @@ class Runner:
         ]
         if self.preload is not None:
             command += ["--preload", ",".join(self.preload)]
-        self._log = tempfile.TemporaryFile()
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115  (lives as long as the worker)
         self._process = subprocess.Popen(
             command,
             cwd=self.root,

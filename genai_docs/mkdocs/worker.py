@@ -21,6 +21,7 @@ starts no thread before forking.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import select
@@ -45,10 +46,8 @@ def preload(modules: tuple[str, ...] = DEFAULT_PRELOAD) -> dict:
 
     matplotlib.use("Agg")
     for name in modules:
-        try:
+        with contextlib.suppress(ImportError):  # a block that needs it will say so
             importlib.import_module(name)
-        except ImportError:  # a block that needs it will say so
-            pass
     info = {"python": sys.version.split()[0], "cuda": False, "device": "cpu"}
     try:
         import torch
@@ -203,10 +202,8 @@ def serve(jobs: int, threads: int, modules: tuple[str, ...]) -> None:
             done, wait_status = os.waitpid(pid, os.WNOHANG)
             timed_out = not done and now - start > job["timeout"]
             if timed_out:
-                try:
+                with contextlib.suppress(ProcessLookupError):  # it may have ended meanwhile
                     os.killpg(pid, signal.SIGKILL)
-                except ProcessLookupError:  # it ended in the meantime
-                    pass
                 os.waitpid(pid, 0)
             if done or timed_out:
                 del running[pid]

@@ -1,0 +1,29 @@
+# Plus le modèle « lit », plus ses prédictions se nuancent : la distribution du mot qui
+# suit « un », apprise sur un texte court puis sur un texte plus long.
+import matplotlib.pyplot as plt
+
+from genai_docs.bigram import BigramModel
+
+court = "Omar a frappé un objet rond. Omar a vu un objet jaune."
+long = (
+    court
+    + """
+Omar a frappé un ballon dans la cour. Le ballon est rond et jaune.
+Marie a frappé un ballon contre le mur. Omar a lancé un ballon à Marie.
+Le chat a frappé un objet sur la table. Marie a acheté un livre rouge.
+Omar a frappé un ballon de football. Omar a lu un livre dans le jardin.
+"""
+)
+
+fig, axes = plt.subplots(1, 2, figsize=(8, 3.2), sharey=True)
+for ax, (titre, texte) in zip(
+    axes, [("texte court", court), ("texte plus long", long)], strict=True
+):
+    candidats = BigramModel.fit(texte).next_word("Omar a frappé un", k=5)
+    mots, probas = zip(*candidats, strict=True)
+    ax.bar(mots, probas, color="tab:blue")
+    ax.set_title(f"Après « un » : {titre}")
+    ax.set_ylim(0, 1)
+    print(f"{titre:>16} : " + ", ".join(f"{m} {p:.0%}" for m, p in candidats))
+axes[0].set_ylabel("probabilité")
+fig.tight_layout()
