@@ -318,3 +318,21 @@ def test_fences_inside_other_fences_are_not_executed(tmp_path: Path) -> None:
     text = '````markdown\n```python exec="on"\nraise SystemExit(1)\n```\n````\n\n!!! note\n\n    ```python exec="on"\n    print(1)\n    ```\n'
     (block,) = find_blocks(text, "docs/p.md", tmp_path, [tmp_path])
     assert block.code == "print(1)\n" and block.indent == "    " and block.line == 9
+
+
+def test_preload_follows_the_library_statically(tmp_path: Path) -> None:
+    from genai_docs.mkdocs.runner import third_party_imports
+
+    package = tmp_path / "genai_docs"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "sub" / "__init__.py").write_text("from .model import f\n")
+    (package / "sub" / "model.py").write_text(
+        "def f():\n    import torch\n    from genai_docs import helper\n"
+    )
+    (package / "helper.py").write_text("import transformers.modeling_utils\n")
+    assert third_party_imports(["import numpy as np\nprint(1)\n"], tmp_path) == {"numpy"}
+    assert third_party_imports(["from genai_docs.sub import f\n"], tmp_path) == {
+        "torch",
+        "transformers",
+    }

@@ -55,7 +55,6 @@ def run_freeze(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     with Engine(site.root, site.cache_dir, site.frozen_dir, use_cache=False) as engine:
         outcomes = engine.run(blocks, use_frozen=False)
-        device = engine.runner.info.get("device", "cpu")
     if not engine.runner.info.get("cuda"):
         raise UsageError("no CUDA device here: frozen outputs can only be recorded on a GPU")
     failed = [o for o in outcomes if o.status == "failed"]
@@ -68,9 +67,9 @@ def run_freeze(args: argparse.Namespace) -> int:
         print(f"{outcome.block.snippet}: {state}")
     for outcome in failed:
         print(outcome.failure(), file=sys.stderr)
-    print(
-        f"{len(outcomes) - len(failed)} output(s) frozen on {device} in {time.perf_counter() - start:.0f} s"
-    )
+    devices = ", ".join(sorted({o.execution.device for o in outcomes} - {"cpu"})) or "no GPU"
+    seconds = time.perf_counter() - start
+    print(f"{len(outcomes) - len(failed)} output(s) frozen on {devices} in {seconds:.0f} s")
     return 1 if failed else 0
 
 

@@ -137,8 +137,8 @@ class Engine:
             shown = current.execution
             if (shown.stdout, shown.figures) == (execution.stdout, execution.figures):
                 return  # nothing new to commit
-        info = self.runner.info or {"device": execution.device}
-        self.frozen.put(block.snippet, block.code, execution, provenance(info, self.root))
+        origin = provenance(execution.device, self.runner.info, self.root)
+        self.frozen.put(block.snippet, block.code, execution, origin)
 
     def write_report(self, outcomes: list[Outcome], seconds: float) -> Path:
         counts = {status: 0 for status in ("executed", "cached", "frozen", "failed")}

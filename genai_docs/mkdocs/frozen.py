@@ -48,8 +48,8 @@ class Frozen:
         )
 
 
-def provenance(worker_info: dict, root: Path) -> dict[str, str]:
-    """Where an output is being produced now."""
+def provenance(device: str, worker_info: dict, root: Path) -> dict[str, str]:
+    """Where an output was just produced: on ``device``, by a worker described by ``worker_info``."""
     commit = os.environ.get("GENAI_DOCS_COMMIT")
     if not commit:
         try:
@@ -63,7 +63,7 @@ def provenance(worker_info: dict, root: Path) -> dict[str, str]:
         except (OSError, subprocess.CalledProcessError):
             commit = "inconnu"
     return {
-        "gpu": worker_info.get("device", "cpu"),
+        "gpu": device,
         "torch": worker_info.get("torch", "?"),
         "cuda": worker_info.get("cuda_version") or "?",
         "python": worker_info.get("python", "?"),

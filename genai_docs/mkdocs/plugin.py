@@ -42,8 +42,9 @@ class ExecConfig(base.Config):
     timeout = c.Type(int, default=300)
     """Seconds a block may run before it is killed, unless it sets its own ``timeout``."""
     preload = c.Optional(c.ListOfItems(c.Type(str)))
-    """Modules the worker imports once before forking the blocks (default: numpy, matplotlib,
-    torch, transformers); a block importing them then starts in milliseconds."""
+    """Modules the worker imports once before forking the blocks, so a block importing them
+    starts in milliseconds. Default: those of numpy, matplotlib, torch and transformers that
+    the blocks to run may import (found statically, following genai_docs' own imports)."""
     watch = c.ListOfItems(c.Type(str), default=["snippets", "genai_docs"])
     """Folders that ``mkdocs serve`` watches besides the docs (relative to mkdocs.yml)."""
 

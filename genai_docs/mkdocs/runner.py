@@ -8,6 +8,7 @@ headless matplotlib, Hugging Face offline, progress bars off, hash seed fixed.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -18,7 +19,9 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["BLOCK_ENV", "Execution", "Job", "Runner"]
+from genai_docs.mkdocs.worker import DEFAULT_PRELOAD
+
+__all__ = ["BLOCK_ENV", "Execution", "Job", "Runner", "third_party_imports"]
 
 # The environment every block runs in (on top of the builder's own).
 BLOCK_ENV = {
@@ -31,6 +34,7 @@ BLOCK_ENV = {
     "PYTHONHASHSEED": "0",
     "GENAI_DOCS_EXEC": "1",
     "PYTHONUNBUFFERED": "1",
+    "PYTORCH_NVML_BASED_CUDA_CHECK": "1",  # is_available() without initialising CUDA: fork-safe
 }
 
 
@@ -51,7 +55,7 @@ class Execution:
     error: str | None = None  # the traceback, or what went wrong
     error_line: int | None = None  # line of the failing frame within the block's code
     seconds: float = 0.0
-    device: str = "cpu"  # "cpu" or the GPU's name
+    device: str = "cpu"  # "cpu", or the name of the GPU the block used
 
     @property
     def ok(self) -> bool:
@@ -63,6 +67,45 @@ class Execution:
     @classmethod
     def from_dict(cls, data: dict) -> Execution:
         return cls(**data)
+
+
+def _imports(code: str) -> set[str]:
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def third_party_imports(codes: list[str], package_root: Path) -> set[str]:
+    """Top-level packages the code may import, following ``genai_docs`` statically.
+
+    An over-approximation (every import statement counts, even inside a function; importing
+    a sub-package scans all its modules), used only to choose what the worker preloads.
+    """
+    found: set[str] = set()
+    seen: set[Path] = set()
+    pending = list(codes)
+    while pending:
+        for name in _imports(pending.pop()):
+            top = name.split(".")[0]
+            if top != "genai_docs":
+                found.add(top)
+                continue
+            path = package_root.joinpath(*name.split("."))
+            files = sorted(path.rglob("*.py")) if path.is_dir() else [path.with_suffix(".py")]
+            for file in files:
+                if file.is_file() and file not in seen:
+                    seen.add(file)
+                    pending.append(file.read_text(encoding="utf-8"))
+    return found
 
 
 class Runner:
@@ -89,7 +132,13 @@ class Runner:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _start(self) -> None:
+    def _start(self, jobs: list[Job]) -> None:
+        if self.preload is None:  # preload only the heavy libraries these blocks may use
+            package_root = self.package_root or Path(__file__).resolve().parents[2]
+            used = third_party_imports([job.code for job in jobs], package_root)
+            preload = tuple(name for name in DEFAULT_PRELOAD if name.split(".")[0] in used)
+        else:
+            preload = self.preload
         threads = max(1, (os.cpu_count() or 1) // self.workers)
         env = {**os.environ, **BLOCK_ENV}
         if self.package_root is not None:
@@ -105,8 +154,7 @@ class Runner:
             "--threads",
             str(threads),
         ]
-        if self.preload is not None:
-            command += ["--preload", ",".join(self.preload)]
+        command += ["--preload", ",".join(preload)]
         self._log = tempfile.TemporaryFile()  # noqa: SIM115  (lives as long as the worker)
         self._process = subprocess.Popen(
             command,
@@ -132,7 +180,7 @@ class Runner:
         if not jobs:
             return []
         if self._process is None:
-            self._start()
+            self._start(jobs)
         scratch = Path(tempfile.mkdtemp(prefix="genai-docs-run-"))
         try:
             ids = {}
@@ -165,7 +213,6 @@ class Runner:
             stdout=read("stdout.txt"),
             stderr=read("stderr.txt"),
             seconds=reply["seconds"],
-            device=self.info.get("device", "cpu"),
         )
         result_file = out / "result.json"
         if result_file.exists():
@@ -173,6 +220,7 @@ class Runner:
             execution.error = result["error"]
             execution.error_line = result["error_line"]
             execution.imports = result["imports"]
+            execution.device = result["device"]
             execution.figures = [read(name) for name in result["figures"]]
         if execution.status == "timeout":
             execution.error = f"timed out after {reply['seconds']:.0f} s"

@@ -48,22 +48,16 @@ def preload(modules: tuple[str, ...] = DEFAULT_PRELOAD) -> dict:
     for name in modules:
         with contextlib.suppress(ImportError):  # a block that needs it will say so
             importlib.import_module(name)
-    info = {"python": sys.version.split()[0], "cuda": False, "device": "cpu"}
-    try:
-        import torch
+    info = {"python": sys.version.split()[0], "cuda": False}
+    if "torch" not in sys.modules:  # blocks that do not use torch cannot use a GPU
+        return info
+    import torch
 
-        info["torch"] = torch.__version__
-        # torch.cuda.is_available() does not initialise CUDA, so forking stays safe.
-        if torch.cuda.is_available():
-            info["cuda"] = True
-            info["device"] = torch.cuda.get_device_name(0)
-            info["cuda_version"] = torch.version.cuda
-    except ImportError:
-        pass
-    # The library itself is imported fresh by each child, so that what a block imports
-    # is seen (and recorded) by that block, and edits are picked up.
-    for name in [m for m in sys.modules if m == "genai_docs" or m.startswith("genai_docs.")]:
-        del sys.modules[name]
+    info["torch"] = torch.__version__
+    info["cuda_version"] = torch.version.cuda
+    # With PYTORCH_NVML_BASED_CUDA_CHECK=1 (see runner.BLOCK_ENV) this asks NVML and does
+    # not initialise CUDA, so the children forked later can still use the GPU.
+    info["cuda"] = torch.cuda.is_available()
     return info
 
 
@@ -159,6 +153,10 @@ def _execute(job: dict, threads: int, out: Path) -> int:
         figures.append(name)
     result["figures"] = figures
 
+    result["device"] = "cpu"
+    if "torch" in sys.modules and sys.modules["torch"].cuda.is_initialized():  # the block used CUDA
+        result["device"] = sys.modules["torch"].cuda.get_device_name()
+
     files = [getattr(m, "__file__", None) for m in list(sys.modules.values())]
     imported = {_package_file(f) for f in files if f}
     result["imports"] = sorted((imported | opened) - {None})
@@ -173,6 +171,10 @@ def serve(jobs: int, threads: int, modules: tuple[str, ...]) -> None:
     os.dup2(2, 1)  # whatever is printed from now on must not corrupt the protocol
     reply = os.fdopen(protocol, "w", buffering=1, encoding="utf-8")
     info = preload(modules)
+    # The library itself is imported fresh by each child, so that what a block imports
+    # is seen (and recorded) by that block, and edits are picked up.
+    for name in [m for m in sys.modules if m == "genai_docs" or m.startswith("genai_docs.")]:
+        del sys.modules[name]
     reply.write(json.dumps({"ready": True, **info}) + "\n")
 
     queue: list[dict] = []
