@@ -25,7 +25,7 @@ from importlib import metadata
 from pathlib import Path
 
 from genai_docs.mkdocs import worker
-from genai_docs.mkdocs.runner import Execution
+from genai_docs.mkdocs.runner import Execution, gpu_name
 
 __all__ = ["BlockCache", "environment", "file_hash"]
 
@@ -39,17 +39,6 @@ def _version(package: str) -> str:
         return "absent"
 
 
-def _gpu_name() -> str:
-    """The first NVIDIA GPU's model, read from the driver without importing torch."""
-    if os.environ.get("CUDA_VISIBLE_DEVICES", None) in ("", "-1"):
-        return "cpu"
-    for info in sorted(Path("/proc/driver/nvidia/gpus").glob("*/information")):
-        for line in info.read_text().splitlines():
-            if line.startswith("Model:"):
-                return line.split(":", 1)[1].strip()
-    return "cpu"
-
-
 @cache
 def environment() -> dict[str, str]:
     """What, besides the code, decides a block's output. Cheap: imports no heavy library."""
@@ -59,7 +48,7 @@ def environment() -> dict[str, str]:
         "transformers": _version("transformers"),
         "numpy": _version("numpy"),
         "matplotlib": _version("matplotlib"),
-        "device": _gpu_name(),
+        "device": gpu_name(),
         "engine": file_hash(Path(worker.__file__)),
     }
 

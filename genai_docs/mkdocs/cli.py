@@ -55,8 +55,8 @@ def run_freeze(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     with Engine(site.root, site.cache_dir, site.frozen_dir, use_cache=False) as engine:
         outcomes = engine.run(blocks, use_frozen=False)
-    if not engine.runner.info.get("cuda"):
-        raise UsageError("no CUDA device here: frozen outputs can only be recorded on a GPU")
+    if all(outcome.execution.device == "cpu" for outcome in outcomes if outcome.status != "failed"):
+        raise UsageError("no block ran on a GPU (is CUDA available?): nothing was frozen")
     failed = [o for o in outcomes if o.status == "failed"]
     for outcome in outcomes:
         state = (

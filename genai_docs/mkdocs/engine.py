@@ -137,7 +137,7 @@ class Engine:
             shown = current.execution
             if (shown.stdout, shown.figures) == (execution.stdout, execution.figures):
                 return  # nothing new to commit
-        origin = provenance(execution.device, self.runner.info, self.root)
+        origin = provenance(execution, self.root)
         self.frozen.put(block.snippet, block.code, execution, origin)
 
     def write_report(self, outcomes: list[Outcome], seconds: float) -> Path:

@@ -16,8 +16,10 @@ import datetime
 import hashlib
 import json
 import os
+import platform
 import subprocess
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from genai_docs.mkdocs.cache import write_atomic
@@ -48,25 +50,22 @@ class Frozen:
         )
 
 
-def provenance(device: str, worker_info: dict, root: Path) -> dict[str, str]:
-    """Where an output was just produced: on ``device``, by a worker described by ``worker_info``."""
+def provenance(execution: Execution, root: Path) -> dict[str, str]:
+    """Where an output was just produced: the GPU and CUDA the block used, and this checkout."""
     commit = os.environ.get("GENAI_DOCS_COMMIT")
     if not commit:
         try:
+            command = ["git", "rev-parse", "--short", "HEAD"]
             commit = subprocess.run(
-                ["git", "rev-parse", "--short", "HEAD"],
-                cwd=root,
-                capture_output=True,
-                text=True,
-                check=True,
+                command, cwd=root, capture_output=True, text=True, check=True
             ).stdout.strip()
         except (OSError, subprocess.CalledProcessError):
             commit = "inconnu"
     return {
-        "gpu": device,
-        "torch": worker_info.get("torch", "?"),
-        "cuda": worker_info.get("cuda_version") or "?",
-        "python": worker_info.get("python", "?"),
+        "gpu": execution.device,
+        "torch": metadata.version("torch"),
+        "cuda": execution.cuda or "?",
+        "python": platform.python_version(),
         "date": datetime.datetime.now(datetime.timezone.utc).date().isoformat(),
         "commit": commit,
     }

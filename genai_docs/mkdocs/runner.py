@@ -56,6 +56,7 @@ class Execution:
     error_line: int | None = None  # line of the failing frame within the block's code
     seconds: float = 0.0
     device: str = "cpu"  # "cpu", or the name of the GPU the block used
+    cuda: str | None = None  # the CUDA version the block used, if it used one
 
     @property
     def ok(self) -> bool:
@@ -67,6 +68,17 @@ class Execution:
     @classmethod
     def from_dict(cls, data: dict) -> Execution:
         return cls(**data)
+
+
+def gpu_name() -> str:
+    """The first NVIDIA GPU's model, read from the driver without importing torch; or "cpu"."""
+    if os.environ.get("CUDA_VISIBLE_DEVICES", None) in ("", "-1"):
+        return "cpu"
+    for info in sorted(Path("/proc/driver/nvidia/gpus").glob("*/information")):
+        for line in info.read_text().splitlines():
+            if line.startswith("Model:"):
+                return line.split(":", 1)[1].strip()
+    return "NVIDIA GPU" if Path("/dev/nvidiactl").exists() else "cpu"
 
 
 def _imports(code: str) -> set[str]:
@@ -136,6 +148,10 @@ class Runner:
         if self.preload is None:  # preload only the heavy libraries these blocks may use
             package_root = self.package_root or Path(__file__).resolve().parents[2]
             used = third_party_imports([job.code for job in jobs], package_root)
+            if gpu_name() != "cpu":
+                # A library that touches CUDA while being imported would make the forked
+                # children unable to use the GPU: there, each block imports torch itself.
+                used -= {"torch", "transformers"}
             preload = tuple(name for name in DEFAULT_PRELOAD if name.split(".")[0] in used)
         else:
             preload = self.preload
@@ -221,6 +237,7 @@ class Runner:
             execution.error_line = result["error_line"]
             execution.imports = result["imports"]
             execution.device = result["device"]
+            execution.cuda = result["cuda"]
             execution.figures = [read(name) for name in result["figures"]]
         if execution.status == "timeout":
             execution.error = f"timed out after {reply['seconds']:.0f} s"

@@ -153,9 +153,10 @@ def _execute(job: dict, threads: int, out: Path) -> int:
         figures.append(name)
     result["figures"] = figures
 
-    result["device"] = "cpu"
-    if "torch" in sys.modules and sys.modules["torch"].cuda.is_initialized():  # the block used CUDA
-        result["device"] = sys.modules["torch"].cuda.get_device_name()
+    result["device"], result["cuda"] = "cpu", None
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.cuda.is_initialized():  # the block used CUDA
+        result["device"], result["cuda"] = torch.cuda.get_device_name(), torch.version.cuda
 
     files = [getattr(m, "__file__", None) for m in list(sys.modules.values())]
     imported = {_package_file(f) for f in files if f}
