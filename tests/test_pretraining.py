@@ -232,28 +232,39 @@ def _examples(family: str, seed: int):
     return span_corruption_example(VOCAB, WORDS, generator=g)
 
 
+def _blind_loss(model, ex) -> float:
+    """The loss these logits give on average over all possible targets (logsumexp - mean).
+
+    It is what a model that knows nothing about the target scores; a random model's loss
+    on its real labels should be close to it.
+    """
+    with torch.no_grad():
+        extra = {"labels": ex.labels[None]} if model.config.model_type == "t5" else {}
+        logits = model(input_ids=ex.input_ids[None], **extra).logits[0]
+    if model.config.model_type in ("gpt2", "bert"):
+        logits = logits[ex.labels != IGNORE_INDEX]  # positions with a label
+    return float((logits.logsumexp(-1) - logits.mean(-1)).mean())
+
+
 @pytest.mark.parametrize("family", FAMILIES)
 def test_random_model_loss_is_near_log_vocab(family):
-    """A random model predicts nearly uniformly, so its loss is about ln(vocab_size).
+    """A random model's loss on its objective, averaged over 8 seeds, is finite and near ln V.
 
-    For logits with standard deviation s the expected cross-entropy is about ln V + s²/2.
-    BERT and GPT-2 initialise with std 0.02, so s ≈ 0.16 and the bias is about 0.01; the
-    mean over 8 seeds must be within 0.1 of ln V. T5 scales its tied embeddings (std 1) by
-    d_model^-1/2, giving s ≈ 1: its mean must be within 0.3 of ln V + s²/2 (s measured).
+    BERT and GPT-2 initialise weights with std 0.02: their logits are nearly flat (std about
+    0.16), so the loss is within 0.1 of ln(vocab_size). T5's tied embeddings have std 1 and a
+    random T5 already favours the token its decoder just read, so its loss sits higher: it
+    must be within 1.5 of ln V, and within 0.3 of the blind loss of the same logits.
     """
     cfg = FamilyConfig.for_vocab(VOCAB)
-    losses, s2 = [], []
+    losses, blind = [], []
     for seed in range(8):
         model = build_model(family, cfg, seed=seed)
         ex = _examples(family, seed)
         loss = objective_loss(model, ex)
         assert math.isfinite(loss)
         losses.append(loss)
-        with torch.no_grad():
-            logits = model(input_ids=ex.input_ids[None], labels=ex.labels[None]).logits
-        s2.append(float(logits.var(dim=-1).mean()))
-    mean_loss, log_v = sum(losses) / len(losses), math.log(len(VOCAB))
-    if family == "t5":
-        assert abs(mean_loss - (log_v + sum(s2) / len(s2) / 2)) < 0.3
-    else:
-        assert abs(mean_loss - log_v) < 0.1
+        blind.append(_blind_loss(model, ex))
+    mean_loss, mean_blind = sum(losses) / 8, sum(blind) / 8
+    log_v = math.log(len(VOCAB))
+    assert abs(mean_loss - mean_blind) < 0.3
+    assert abs(mean_loss - log_v) < (1.5 if family == "t5" else 0.1)

@@ -143,7 +143,9 @@ def model_shape(model: Any, name: str | None = None) -> ModelShape:
         d_ff=int(_get(config, "intermediate_size", "n_inner", "d_ff", default=4 * d_model)),
         vocab_size=int(config.vocab_size),
         head_dim=int(_get(config, "head_dim", "d_kv", default=d_model // n_head)),
-        activation=str(_get(config, "hidden_act", "activation_function", "dense_act_fn", default="")),
+        activation=str(
+            _get(config, "hidden_act", "activation_function", "dense_act_fn", default="")
+        ),
         linear_params=linear_params,
         head_params=head_params,
         param_shapes=tuple(tuple(p.shape) for p in params),

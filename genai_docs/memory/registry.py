@@ -84,3 +84,25 @@ def registry_config(name: str):
 
     model_type, kwargs = _REGISTRY[name.lower()]
     return AutoConfig.for_model(model_type, **kwargs)
+
+
+def tiny_configs() -> dict:
+    """A GPT-2 and a Llama of a few hundred thousand parameters, with the structure of the
+    real ones (Llama: grouped-query attention, untied head): small enough to measure a
+    training step's peak on a CPU in seconds. Used by the validation tests, page and bench.
+    """
+    from transformers import GPT2Config, LlamaConfig
+
+    return {
+        "gpt2": GPT2Config(n_embd=128, n_layer=2, n_head=4, vocab_size=1000, n_positions=512),
+        "llama": LlamaConfig(
+            hidden_size=128,
+            intermediate_size=352,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            num_key_value_heads=2,
+            vocab_size=1000,
+            max_position_embeddings=512,
+            tie_word_embeddings=False,
+        ),
+    }

@@ -117,6 +117,10 @@ def build_model(family: Family, cfg: FamilyConfig, seed: int = 0) -> PreTrainedM
     make_config, model_cls = builders[family]
     torch.manual_seed(seed)
     model = model_cls(make_config(cfg))
+    if family == "gpt":
+        # transformers infers the loss from the class name, which "GPT2LMHeadModel" does not
+        # match: it then warns and falls back to this same causal-LM loss. Say it up front.
+        model.loss_type = "ForCausalLM"
     return model.eval()
 
 

@@ -109,6 +109,8 @@ def random_spans_noise_mask(
     always hidden; with ``roll`` (the default) the mask is rotated by a random offset, which
     keeps the number of noise tokens and may cut one span in two.
     """
+    if length < 2:
+        raise ValueError(f"span corruption needs at least 2 tokens, got {length}")
     n_noise = min(max(1, round(noise_density * length)), length - 1)
     n_spans = max(1, round(n_noise / mean_span_length))
     noise_lengths = _random_segmentation(n_noise, n_spans, generator)

@@ -3,8 +3,8 @@
 Origin: every sentence is produced by ``generate_corpus`` below from word lists written for
 this project (no external text), with a seeded ``random.Random``, so the corpus is exactly
 reproducible; ``python -m genai_docs.transformer.corpus`` rewrites the shipped files and a
-test checks that they match. Size: 12,000 paragraphs, one per line, about 1 MB of UTF-8
-text and a quarter of a million tokens; ``data/train.txt`` holds 95 % of them and
+test checks that they match. Size: 12,000 paragraphs, one per line, about 1.1 MB of UTF-8
+text and 280,000 tokens; ``data/train.txt`` holds 95 % of them and
 ``data/valid.txt`` the fixed held-out 5 % (a paragraph goes to the held-out part when the
 CRC-32 of its text is divisible by 20, so a repeated paragraph never sits on both sides).
 

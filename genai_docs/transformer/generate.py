@@ -39,7 +39,9 @@ def top_k_next_tokens(
     idx = torch.tensor(tok.encode(prompt).ids, dtype=torch.long)  # (T,)
     probs = next_token_probabilities(net, idx)  # (V,)
     top = probs.topk(min(k, probs.numel()))
-    return [(tok.decode([i]), p) for i, p in zip(top.indices.tolist(), top.values.tolist())]
+    return [
+        (tok.decode([i]), p) for i, p in zip(top.indices.tolist(), top.values.tolist(), strict=True)
+    ]
 
 
 @torch.no_grad()

@@ -9,7 +9,7 @@ Determinism: the weights are initialised after ``torch.manual_seed(seed)`` and b
 drawn from a ``torch.Generator`` seeded with the same ``seed``, so on one machine the same
 configuration gives the same losses, step for step.
 
-The course model (``COURSE_CONFIG``, ``COURSE_TRAIN``) trains in about a minute on 2 CPU
+The course model (``COURSE_CONFIG``, ``COURSE_TRAIN``) trains in about 80 s on 2 CPU
 cores; it is built once and cached as safetensors files by ``genai_docs.artifacts``,
 keyed by its configurations, the corpus and this code. Weights are kept at a few steps
 (``COURSE_TRAIN.checkpoints``) so that a page can compare an under-trained model with the
@@ -46,6 +46,7 @@ __all__ = [
     "encode_split",
     "evaluate_loss",
     "get_batch",
+    "held_out_perplexity",
     "load_course_model",
     "lr_at",
     "train_model",
@@ -162,6 +163,13 @@ def evaluate_loss(net: nn.Module, data: torch.Tensor, seq_len: int, batch_size: 
     return total / n_windows
 
 
+def held_out_perplexity(
+    net: nn.Module, tok: Tokenizer, seq_len: int = COURSE_TRAIN.seq_len
+) -> float:
+    """exp(mean cross-entropy) of ``net`` on the corpus' held-out part."""
+    return math.exp(evaluate_loss(net, encode_split(tok, "valid"), seq_len))
+
+
 # --- the course model -----------------------------------------------------------------------
 
 _CODE = [corpus, tokenizer, config_module, model, __file__]
@@ -212,7 +220,7 @@ def load_course_model(step: int | None = None) -> tuple[GPT, Tokenizer]:
     """The trained course model (in eval mode) and its tokenizer.
 
     ``step`` picks an earlier checkpoint, one of ``course_checkpoints()``; None means the
-    end of training. The first call trains the model (about a minute on 2 CPU cores).
+    end of training. The first call trains the model (about 80 s on 2 CPU cores).
     """
     step = COURSE_TRAIN.steps if step is None else step
     if step not in COURSE_TRAIN.checkpoints:

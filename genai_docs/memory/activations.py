@@ -1,0 +1,103 @@
+"""Activation memory: the tensors a forward pass saves for the backward pass.
+
+The classic count is Korthikanti et al., "Reducing Activation Recomputation in Large
+Transformer Models" (2022): ``s·b·h·(34 + 5·a·s/h)`` bytes per layer for Megatron in fp16.
+The coefficients depend on the implementation, so ours are read off the ``transformers``
+code the course runs (GPT-2 and Llama families, PyTorch's SDPA or "eager" attention), one
+saved tensor at a time; the validation matrix checks them against measured peaks.
+
+Notation, per token (``N = batch_size · seq_len`` tokens): ``d = d_model``, ``f = d_ff``,
+``h = n_head``, ``d_kv`` = width of the keys, ``e`` = bytes of a matmul output (4 in fp32,
+2 in bf16 or under autocast), ``r`` = bytes of the residual stream (4 in fp32 and under
+autocast, 2 in pure bf16).
+"""
+
+from __future__ import annotations
+
+from genai_docs.memory.params import ModelShape
+
+_ELEMENTWISE_ACTIVATIONS = {"gelu", "gelu_pytorch_tanh", "relu", "gelu_fast", "quick_gelu"}
+
+
+def element_sizes(precision: str) -> tuple[int, int]:
+    """``(e, r)``: bytes of a matmul output and of the residual stream under ``precision``."""
+    if precision == "fp32":
+        return 4, 4
+    if precision == "bf16":
+        return 2, 2
+    if precision == "mixed":
+        return 2, 4
+    raise ValueError(f"unknown precision {precision!r}")
+
+
+def norm_bytes(shape: ModelShape, precision: str) -> int:
+    """Bytes per token saved by one normalisation layer (its inputs, statistics, outputs)."""
+    e, r = element_sizes(precision)
+    d = shape.d_model
+    if shape.family == "llama":
+        # RMSNorm in fp32: x (fp32), rsqrt (fp32 per token), x·rsqrt, then weight·(...) which
+        # the next linear saves, unless autocast saves its own bf16 copy instead.
+        return 4 * d + 4 + d * r + (0 if precision == "mixed" else d * e)
+    # LayerNorm: its input, mean and rstd (fp32); the next linear saves the output (e).
+    return d * r + 8 + d * e
+
+
+def attention_activation_bytes(
+    shape: ModelShape, precision: str, seq_len: int, attention: str = "sdpa"
+) -> int:
+    """Bytes per token saved by one block's attention (projections' outputs, softmax)."""
+    e, _ = element_sizes(precision)
+    d, h = shape.d_model, shape.n_head
+    if shape.family == "llama":
+        if attention == "sdpa":
+            return (2 * d + 2 * shape.d_kv) * e + 4 * h  # q, k, v, output; logsumexp
+        # q, k and v repeated to n_head heads, output; the fp32 softmax and its cast.
+        return 4 * d * e + h * seq_len * (4 + (e if e != 4 else 0))
+    if attention == "sdpa":
+        return 6 * d * e + 4 * h  # fused qkv, q and v copies, output; logsumexp
+    # fused qkv, output; the softmax of the scores (fp32 under autocast) and its cast
+    return 4 * d * e + h * seq_len * (6 if precision == "mixed" else e)
+
+
+def layer_activation_bytes(
+    shape: ModelShape, precision: str, seq_len: int, attention: str = "sdpa", device: str = "cuda"
+) -> int:
+    """Bytes saved for backward by one transformer block, per token of the batch.
+
+    ``device`` matters only under autocast, whose op lists differ: on CUDA ``pow`` runs in
+    fp32, so GPT-2's "gelu_new" keeps fp32 intermediates (measured on an H100).
+    """
+    e, _ = element_sizes(precision)
+    d, f = shape.d_model, shape.d_ff
+    total = 2 * norm_bytes(shape, precision)
+    if shape.family == "llama":
+        if precision == "mixed":
+            total += 5 * d * 2  # autocast's bf16 copy of the input of q, k, v, gate, up
+        total += attention_activation_bytes(shape, precision, seq_len, attention)
+        total += 4 * f * e  # gate, silu(gate), up, and their product
+        return total
+    total += attention_activation_bytes(shape, precision, seq_len, attention)
+    # MLP: the GELU input and output; "gelu_new" is written with 4 saved intermediates.
+    if shape.activation in _ELEMENTWISE_ACTIVATIONS:
+        total += 2 * f * e
+    elif precision == "mixed" and device == "cuda":
+        # fp32 copy of x (pow), tanh, 1 + tanh; 0.5·x in bf16; bf16 copy for the projection
+        total += (4 + 4 + 4 + 2 + 2) * f
+    else:
+        total += 5 * f * e
+    return total
+
+
+def head_activation_bytes(shape: ModelShape, precision: str) -> int:
+    """Bytes per token saved by the final norm and the LM head's input."""
+    extra = shape.d_model * 2 if precision == "mixed" and shape.family == "llama" else 0
+    return norm_bytes(shape, precision) + extra  # + autocast's copy of the LM head's input
+
+
+def loss_bytes(shape: ModelShape) -> int:
+    """Bytes per token alive when the backward of the loss runs: ``3 · V · 4``.
+
+    ``transformers`` upcasts the logits to fp32; cross-entropy saves its log-softmax (fp32),
+    and its backward allocates two more fp32 ``(N, V)`` tensors while that one is alive.
+    """
+    return 3 * shape.vocab_size * 4

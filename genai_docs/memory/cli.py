@@ -1,0 +1,107 @@
+"""``genai-docs memory MODEL ...``: the calculator on the command line.
+
+MODEL is a registry name (``gpt2``, ``llama-2-7b``...) or a ``config.json`` path. Prints a
+French table, or with ``--json`` ``{"model", "params", "total_bytes", "breakdown"}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from genai_docs.errors import UsageError
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be positive, not {value}")
+    return value
+
+
+def register(subparsers) -> None:
+    """Add the ``memory`` sub-command."""
+    parser = subparsers.add_parser(
+        "memory",
+        help="mémoire d'un modèle de langage (inférence ou entraînement)",
+        description="Estime la mémoire GPU d'un modèle, pour l'inférence ou l'entraînement.",
+    )
+    parser.add_argument("model", help="nom connu (gpt2, llama-2-7b...) ou chemin d'un config.json")
+    parser.add_argument("--train", action="store_true", help="entraînement (défaut : inférence)")
+    parser.add_argument("--batch", type=_positive, default=1, help="séquences par pas (défaut 1)")
+    parser.add_argument(
+        "--seq", type=_positive, default=512, help="tokens par séquence (défaut 512)"
+    )
+    parser.add_argument(
+        "--dtype",
+        choices=["fp32", "fp16", "bf16", "int8", "int4"],
+        default="fp16",
+        help="format des poids en inférence",
+    )
+    parser.add_argument(
+        "--precision",
+        choices=["fp32", "bf16", "mixed"],
+        default="mixed",
+        help="précision d'entraînement",
+    )
+    parser.add_argument("--optimizer", choices=["adamw", "sgd", "adam8bit"], default="adamw")
+    parser.add_argument(
+        "--recompute", choices=["none", "full"], default="none", help="recalcul des activations"
+    )
+    parser.add_argument(
+        "--zero", type=int, choices=[0, 1, 2, 3], default=0, help="étape ZeRO (3 = FSDP)"
+    )
+    parser.add_argument("--gpus", type=_positive, default=1, help="nombre de GPU")
+    parser.add_argument(
+        "--lora-rank", type=_positive, default=None, help="rang LoRA (entraînement)"
+    )
+    parser.add_argument("--qlora", action="store_true", help="base en 4 bits (avec --lora-rank)")
+    parser.add_argument("--json", action="store_true", help="sortie JSON")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Estimate and print; a wrong input raises ``UsageError``."""
+    from genai_docs.memory.inference import estimate_inference
+    from genai_docs.memory.params import model_shape
+    from genai_docs.memory.report import format_bytes, format_number
+    from genai_docs.memory.training import TrainingConfig, estimate_training
+
+    if args.qlora and not args.lora_rank:
+        raise UsageError("--qlora needs --lora-rank")
+    if not args.train and (args.lora_rank or args.zero or args.gpus > 1):
+        raise UsageError("--lora-rank, --zero and --gpus apply to training: add --train")
+    shape = model_shape(args.model)
+    try:
+        if args.train:
+            cfg = TrainingConfig(
+                batch_size=args.batch,
+                seq_len=args.seq,
+                precision=args.precision,
+                optimizer=args.optimizer,
+                recompute=args.recompute,
+                zero_stage=args.zero,
+                n_gpus=args.gpus,
+                lora_rank=args.lora_rank or 0,
+                qlora=args.qlora,
+            )
+            estimate = estimate_training(shape, cfg)
+        else:
+            estimate = estimate_inference(shape, args.batch, args.seq, args.dtype)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.json:
+        data = estimate.to_dict()
+        print(json.dumps({k: data[k] for k in ("model", "params", "total_bytes", "breakdown")}))
+        return 0
+    mode = "entraînement" if args.train else "inférence"
+    print(f"{estimate.model} : {format_number(shape.params, 0)} paramètres, {mode}")
+    print("(1 Go = 10^9 octets ; 1 Gio = 2^30 octets)\n")
+    print(estimate.table("Go"))
+    print(
+        f"\ntotal : {format_bytes(estimate.total_bytes, 'Go')} = {format_bytes(estimate.total_bytes, 'Gio')}"
+    )
+    return 0

@@ -1,0 +1,63 @@
+"""Inference memory: the weights in a given number format, the KV cache, the activations.
+
+- Weights: 4 bytes per parameter in fp32, 2 in fp16/bf16; int8 and int4 apply to the
+  matrices of the blocks (as bitsandbytes and GPTQ do), with one fp16 scale per output row
+  (int8) or per group of 64 weights (int4: 4 + 16/64 = 4.25 bits); the embeddings, norms
+  and LM head stay in fp16.
+- KV cache (Pope et al., "Efficiently Scaling Transformer Inference", 2022):
+  ``2 · n_layer · n_kv_head · head_dim · seq_len · batch_size · bytes``; grouped-query
+  attention (Ainslie et al., 2023) divides it by ``n_head / n_kv_head``.
+- Activations of a forward pass without gradients: nothing is saved, so only the largest
+  working set counts: one MLP (its input, two ``d_ff``-wide tensors, its output) or the
+  logits (``N · V`` in the compute dtype, plus an fp32 copy for the softmax).
+"""
+
+from __future__ import annotations
+
+from genai_docs.memory.params import ModelShape
+from genai_docs.memory.report import MemoryEstimate
+
+DTYPE_BITS = {"fp32": 32, "fp16": 16, "bf16": 16, "int8": 8, "int4": 4}
+INT4_GROUP = 64  # weights sharing one fp16 scale in int4
+
+
+def weight_bytes(shape: ModelShape, dtype: str) -> int:
+    """Bytes of the weights of ``shape`` stored in ``dtype`` (quantization scales included)."""
+    if dtype not in DTYPE_BITS:
+        raise ValueError(f"dtype must be one of {', '.join(DTYPE_BITS)}, not {dtype!r}")
+    if dtype in ("fp32", "fp16", "bf16"):
+        return DTYPE_BITS[dtype] // 8 * shape.params
+    rest = 2 * (shape.params - shape.linear_params)  # embeddings, norms, head: fp16
+    if dtype == "int8":
+        rows = shape.linear_params // shape.d_model  # one scale per row of d_model weights
+        return shape.linear_params + 2 * rows + rest
+    groups = -(-shape.linear_params // INT4_GROUP)
+    return -(-shape.linear_params // 2) + 2 * groups + rest
+
+
+def kv_cache_bytes(shape: ModelShape, tokens: int, batch_size: int, dtype: str = "fp16") -> int:
+    """Bytes of the keys and values of ``tokens`` positions for ``batch_size`` sequences."""
+    element = 4 if dtype == "fp32" else 2  # the cache stays in the compute dtype
+    return 2 * shape.n_layer * shape.n_kv_head * shape.head_dim * tokens * batch_size * element
+
+
+def estimate_inference(
+    shape: ModelShape, batch_size: int = 1, seq_len: int = 512, dtype: str = "fp16"
+) -> MemoryEstimate:
+    """Peak memory to process ``batch_size`` prompts of ``seq_len`` tokens, with a KV cache."""
+    if batch_size < 1 or seq_len < 1:
+        raise ValueError("batch_size and seq_len must be positive")
+    element = 4 if dtype == "fp32" else 2  # int8/int4 compute in 16 bits
+    tokens = batch_size * seq_len
+    mlp = tokens * (2 * shape.d_model + 2 * shape.d_ff) * element
+    logits = tokens * shape.vocab_size * (element + 4)
+    breakdown = {
+        "weights": weight_bytes(shape, dtype),
+        "kv_cache": kv_cache_bytes(shape, seq_len, batch_size, dtype),
+        "activations": max(mlp, 0),
+        "logits": logits,
+    }
+    setting = {"mode": "inference", "batch_size": batch_size, "seq_len": seq_len, "dtype": dtype}
+    return MemoryEstimate(
+        model=shape.name, params=shape.params, breakdown=breakdown, setting=setting
+    )

@@ -1,0 +1,46 @@
+"""Several GPUs and few trainable parameters: ZeRO/FSDP sharding, LoRA and QLoRA.
+
+ZeRO (Rajbhandari et al., 2020) splits the model states over N data-parallel GPUs:
+stage 1 the optimizer states, stage 2 also the gradients, stage 3 also the weights
+(PyTorch's FSDP is stage 3). Like FSDP2's ``fully_shard``, each parameter is cut along its
+first dimension into N chunks of ``ceil(dim0 / N)`` rows; we report the first GPU, which
+holds the largest chunks. The full weights of one block, gathered for a moment during
+the forward and backward passes under stage 3, are not counted.
+
+LoRA (Hu et al., 2021) freezes the weights and trains, beside each target matrix
+``W (d_out × d_in)``, two matrices ``B (d_out × r)`` and ``A (r × d_in)``:
+``r · (d_in + d_out)`` parameters. QLoRA (Dettmers et al., 2023) stores the frozen base
+in 4 bits. We target every attention projection (q, k, v, o).
+"""
+
+from __future__ import annotations
+
+from genai_docs.memory.params import ModelShape
+
+
+def shard_numel(shapes: tuple[tuple[int, ...], ...], n_gpus: int) -> int:
+    """Elements the first of ``n_gpus`` GPUs holds when every tensor is split on dim 0."""
+    if n_gpus < 1:
+        raise ValueError("n_gpus must be positive")
+    total = 0
+    for shape in shapes:
+        if not shape:
+            total += 1
+            continue
+        rows = -(-shape[0] // n_gpus)
+        inner = 1
+        for size in shape[1:]:
+            inner *= size
+        total += rows * inner
+    return total
+
+
+def lora_params(shape: ModelShape, rank: int) -> int:
+    """Trainable LoRA parameters of rank ``rank`` on every attention projection."""
+    if rank < 1:
+        raise ValueError("rank must be positive")
+    d, d_kv = shape.d_model, shape.d_kv
+    # GPT-2: fused c_attn (d -> 3d) and c_proj (d -> d); else q, o (d -> d), k, v (d -> d_kv)
+    gpt2 = shape.family == "gpt2"
+    per_layer = (d + 3 * d) + (d + d) if gpt2 else 2 * (d + d) + 2 * (d + d_kv)
+    return shape.n_layer * rank * per_layer

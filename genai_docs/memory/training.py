@@ -1,0 +1,264 @@
+"""Training memory: weights, gradients, optimizer states, activations, at the peak.
+
+Model states per parameter (Rajbhandari et al., "ZeRO", 2020, §3): AdamW keeps two moments
+(8 bytes in fp32), SGD with momentum one (4 bytes), 8-bit Adam two 1-byte moments
+(Dettmers et al., "8-bit Optimizers via Block-wise Quantization", 2022). Gradients have the
+dtype of the weights. "mixed" is autocast in bf16 over fp32 master weights (the default of
+``torch.autocast``): 4 + 4 + 8 = 16 bytes per parameter with AdamW, plus a bf16 copy of
+every matrix kept for the backward pass.
+
+Activations are in :mod:`genai_docs.memory.activations`. The peak is the largest of three
+moments of a steady-state step (gradients set to ``None`` by ``zero_grad``):
+
+1. start of the backward pass: weights, optimizer states, all activations, the loss tensors;
+2. the LM head's backward: the same minus the loss tensors, plus the head's gradients;
+3. end of the backward pass: all gradients (a tied embedding's twice more, being summed);
+4. optimizer step: weights, states, gradients, the step's temporaries (``foreach`` AdamW
+   allocates one tensor per parameter, for a square root).
+
+With full recomputation (activation checkpointing), a fifth moment: a block's forward is
+replayed in the backward pass, on top of the saved inputs of the blocks below it and of the
+gradients of those above it (:func:`recompute_phase`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from genai_docs.memory.activations import (
+    attention_activation_bytes,
+    element_sizes,
+    head_activation_bytes,
+    layer_activation_bytes,
+    loss_bytes,
+    norm_bytes,
+)
+from genai_docs.memory.inference import weight_bytes
+from genai_docs.memory.params import ModelShape
+from genai_docs.memory.report import MemoryEstimate
+from genai_docs.memory.sharding import lora_params, shard_numel
+
+PRECISIONS = ("fp32", "bf16", "mixed")
+OPTIMIZERS = ("adamw", "sgd", "adam8bit")
+RECOMPUTE = ("none", "full")
+ATTENTIONS = ("sdpa", "eager")
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """One training setting."""
+
+    batch_size: int = 1  # sequences per step (per GPU)
+    seq_len: int = 512  # tokens per sequence
+    precision: str = "fp32"  # "fp32", "bf16" (pure) or "mixed" (bf16 autocast, fp32 weights)
+    optimizer: str = "adamw"  # "adamw", "sgd" (with momentum) or "adam8bit"
+    recompute: str = "none"  # "none" or "full" (activation checkpointing of every block)
+    attention: str = "sdpa"  # "sdpa" (fused, no score matrix) or "eager" (stores the scores)
+    zero_stage: int = 0  # ZeRO stage 0-3 (3 = FSDP): which model states are sharded
+    n_gpus: int = 1  # data-parallel GPUs sharing the model states
+    lora_rank: int = 0  # 0 = full fine-tuning; r > 0 trains LoRA adapters of rank r only
+    qlora: bool = False  # with lora_rank > 0: the frozen base is stored in 4 bits (QLoRA)
+    device: str = "cuda"  # "cuda" or "cpu": autocast's op lists differ (see activations)
+
+    def __post_init__(self) -> None:
+        for name, value, allowed in (
+            ("precision", self.precision, PRECISIONS),
+            ("optimizer", self.optimizer, OPTIMIZERS),
+            ("recompute", self.recompute, RECOMPUTE),
+            ("attention", self.attention, ATTENTIONS),
+        ):
+            if value not in allowed:
+                raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+        if self.batch_size < 1 or self.seq_len < 1:
+            raise ValueError("batch_size and seq_len must be positive")
+        if self.device not in ("cuda", "cpu"):
+            raise ValueError(f"device must be 'cuda' or 'cpu', not {self.device!r}")
+        if self.zero_stage not in (0, 1, 2, 3) or self.n_gpus < 1:
+            raise ValueError("zero_stage must be 0-3 and n_gpus positive")
+        if self.lora_rank < 0 or (self.qlora and self.lora_rank == 0):
+            raise ValueError("lora_rank must be >= 0, and positive with qlora")
+
+    @property
+    def tokens(self) -> int:
+        """Tokens per step: ``batch_size * seq_len``."""
+        return self.batch_size * self.seq_len
+
+
+def weight_bytes_per_param(precision: str) -> int:
+    """Bytes of one stored weight (and of its gradient): 2 in pure bf16, else 4."""
+    return 2 if precision == "bf16" else 4
+
+
+def optimizer_bytes(params: int, optimizer: str, precision: str) -> int:
+    """Bytes of the optimizer states for ``params`` trainable parameters."""
+    state = weight_bytes_per_param(precision)  # PyTorch keeps states in the weights' dtype
+    if optimizer == "adamw":
+        return 2 * state * params
+    if optimizer == "sgd":
+        return state * params
+    if optimizer == "adam8bit":
+        blocks = -(-params // 2048)  # one fp32 absmax per block of 2048, per moment
+        return 2 * params + 2 * 4 * blocks
+    raise ValueError(f"unknown optimizer {optimizer!r}")
+
+
+def step_temporary_bytes(shape: ModelShape, trainable: int, cfg: TrainingConfig) -> int:
+    """Temporaries of the optimizer step (``foreach`` implementation, PyTorch's GPU default)."""
+    if cfg.optimizer == "adamw":
+        return weight_bytes_per_param(cfg.precision) * trainable  # sqrt(second moment)
+    return 0
+
+
+def activation_bytes(shape: ModelShape, cfg: TrainingConfig) -> int:
+    """Activations alive at the start of the backward pass (loss tensors excluded).
+
+    With full recomputation each block keeps only its input (``N · d · r`` bytes).
+    """
+    head = head_activation_bytes(shape, cfg.precision)
+    if cfg.recompute == "full":
+        _, r = element_sizes(cfg.precision)
+        return cfg.tokens * (shape.n_layer * shape.d_model * r + head)
+    per_layer = layer_activation_bytes(shape, cfg.precision, cfg.seq_len, cfg.attention, cfg.device)
+    return cfg.tokens * (shape.n_layer * per_layer + head)
+
+
+def recompute_phase(
+    shape: ModelShape, cfg: TrainingConfig, weights: int, states: int, grads: int, head_grad: int
+) -> dict[str, int]:
+    """The peak inside the backward pass with full recomputation, read off what is alive.
+
+    Measured with MemTracker (and a dispatch-mode tracer) on GPT-2 and Llama: the backward of
+    block ``i`` (``n - 1`` down to ``0``) first replays its forward, so that block's whole set
+    of saved activations ``A`` (:func:`layer_activation_bytes`, whose input is the block's
+    saved checkpoint) is alive together with
+
+    * the checkpointed inputs of the blocks below it: ``i · N · d · r``;
+    * the gradient of its output, flowing down the residual stream: ``N · d · r``;
+    * the gradients of the LM head (a tied head's too, kept until the lookup's is added) and
+      of the ``n - 1 - i`` blocks above it, ``G`` bytes each; the logits' gradients are gone;
+    * the block's first backward ops: the MLP's down projection frees its input (``f · e``
+      per token) but leaves its weight gradient (``d · f`` weights) and the gradient of that
+      input, then the product's backward (gated MLP, GELU's ``mul``) allocates two more
+      ``f``-wide gradients while its saved inputs are alive: ``+2 · f · e`` per token.
+
+    Later in the same backward, the attention's: the MLP's activations are freed, its weight
+    gradients and the output projection's are alive; eager attention then holds three
+    score-sized tensors (the saved softmax, its gradient and the scores' gradient, ``2·h·s·e``
+    more per token), which dominates at long sequences.
+
+    The total is linear in ``i``, so the peak is at ``i = 0`` (all upper blocks' gradients,
+    when ``G > N · d · r``: small batches) or at ``i = n - 1`` (all checkpoints: large
+    batches): ``(n - 1) · max(G, N · d · r)``.
+    """
+    e, r = element_sizes(cfg.precision)
+    d, f, n, h = shape.d_model, shape.d_ff, shape.n_layer, shape.n_head
+    block = layer_activation_bytes(shape, cfg.precision, cfg.seq_len, cfg.attention, cfg.device)
+    attn = attention_activation_bytes(shape, cfg.precision, cfg.seq_len, cfg.attention)
+    block_weights = max(shape.linear_params // n, 1)
+    # the blocks' share of the (possibly sharded) gradients, norms and biases neglected;
+    # LoRA's adapters are all inside the blocks
+    block_share = grads * shape.linear_params // (n * shape.params)
+    block_grad = grads // n if cfg.lora_rank else block_share
+    mlp_weights = (3 if shape.family == "llama" else 2) * d * f
+    checkpoint = cfg.tokens * d * r
+    first = block_grad >= checkpoint  # the peak is in the first block's backward (i = 0)
+    upper = head_grad + ((n - 1) * block_grad if first else 0)
+    below = 0 if first else (n - 1) * checkpoint
+    # (a) the MLP's backward: whole block, output gradient, down projection's weight gradient
+    mlp = {
+        "gradients": upper + block_grad * d * f // block_weights,
+        "activations": cfg.tokens * (block + d * r + 2 * f * e) + below,
+    }
+    # (b) the attention's backward: first norm, attention, output gradient, MLP's gradients
+    scores = 2 * h * cfg.seq_len * e if cfg.attention == "eager" else 0
+    attention = {
+        "gradients": upper + block_grad * (mlp_weights + d * d) // block_weights,
+        "activations": cfg.tokens * (norm_bytes(shape, cfg.precision) + attn + d * r + scores)
+        + below,
+    }
+    moment = max((mlp, attention), key=lambda part: sum(part.values()))
+    return {"weights": weights, "optimizer": states, **moment}
+
+
+def estimate_training(shape: ModelShape, cfg: TrainingConfig | None = None) -> MemoryEstimate:
+    """The predicted peak memory of one training step of ``shape``, per GPU."""
+    cfg = cfg or TrainingConfig()
+    w = weight_bytes_per_param(cfg.precision)
+    local = shard_numel(shape.param_shapes, cfg.n_gpus)  # parameters on the first GPU
+
+    def count(stage: int) -> int:
+        """Parameters whose state this GPU holds: a shard once ZeRO reaches ``stage``."""
+        return local if cfg.zero_stage >= stage else shape.params
+
+    if cfg.lora_rank:
+        trainable = lora_params(shape, cfg.lora_rank)
+        base = weight_bytes(shape, "int4") if cfg.qlora else w * shape.params
+        weights = base + 4 * trainable  # adapters in fp32
+        grads = 4 * trainable
+        states = optimizer_bytes(trainable, cfg.optimizer, "fp32")
+        head_grad = 0
+    else:
+        trainable = shape.params
+        weights = w * count(3)
+        grads = w * count(2)
+        states = optimizer_bytes(count(1), cfg.optimizer, cfg.precision)
+        head_grad = w * shape.vocab_size * shape.d_model
+    copies = 0
+    if cfg.precision == "mixed":
+        # autocast's bf16 copy of every matrix (the LM head's included), saved for backward;
+        # with recomputation only the LM head's and one block's are kept at a time
+        blocks = (
+            shape.linear_params // shape.n_layer if cfg.recompute == "full" else shape.linear_params
+        )
+        copies = 2 * (blocks + shape.vocab_size * shape.d_model)
+    acts = activation_bytes(shape, cfg)
+    loss = cfg.tokens * loss_bytes(shape)
+    # a tied embedding's gradient is computed twice (LM head, then lookup): two more copies
+    tied = 2 * head_grad if shape.head_params == 0 and cfg.zero_stage < 2 else 0
+    phases = {
+        "backward_start": {
+            "weights": weights + copies,
+            "optimizer": states,
+            "activations": acts,
+            "logits": loss,
+        },
+        "head_backward": {
+            "weights": weights + copies,
+            "gradients": head_grad,
+            "optimizer": states,
+            "activations": acts,
+            "logits": cfg.tokens * shape.vocab_size * 4,
+        },
+        "backward_end": {
+            "weights": weights,
+            "gradients": grads,
+            "optimizer": states,
+            "temporaries": tied,
+        },
+        "step": {
+            "weights": weights,
+            "gradients": grads,
+            "optimizer": states,
+            "temporaries": step_temporary_bytes(shape, min(trainable, count(1)), cfg),
+        },
+    }
+    if cfg.recompute == "full":
+        phases["recompute"] = recompute_phase(
+            shape, cfg, weights + copies, states, grads, head_grad
+        )
+    phase = max(phases, key=lambda k: sum(phases[k].values()))
+    breakdown = {
+        part: 0
+        for part in ("weights", "gradients", "optimizer", "activations", "logits", "temporaries")
+    }
+    breakdown.update(phases[phase])
+    setting = {
+        "mode": "training",
+        "peak_at": phase,
+        "trainable": trainable,
+        "sharded_states": {"weights": weights, "gradients": grads, "optimizer": states},
+        **asdict(cfg),
+    }
+    return MemoryEstimate(
+        model=shape.name, params=shape.params, breakdown=breakdown, setting=setting
+    )

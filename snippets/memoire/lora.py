@@ -1,0 +1,24 @@
+# Affiner sans tout entraîner : LoRA (rang 16) et QLoRA (base en 4 bits) sur Llama-2-7B.
+from genai_docs.memory import (
+    GB,
+    TrainingConfig,
+    estimate_training,
+    format_number,
+    format_percent,
+    lora_params,
+    model_shape,
+)
+
+modele = model_shape("llama-2-7b")
+entraines = lora_params(modele, 16)
+print(f"paramètres entraînés par LoRA (rang 16 ; q, k, v, o) : {format_number(entraines, 0)}")
+print(f"soit {format_percent(entraines / modele.params)} du modèle\n")
+for nom, cfg in [
+    ("complet, précision mixte", TrainingConfig(1, 2048, "mixed", recompute="full")),
+    ("LoRA, base en bf16", TrainingConfig(1, 2048, "bf16", recompute="full", lora_rank=16)),
+    (
+        "QLoRA, base en 4 bits",
+        TrainingConfig(1, 2048, "bf16", recompute="full", lora_rank=16, qlora=True),
+    ),
+]:
+    print(f"{nom:>26} : {format_number(estimate_training(modele, cfg).total_bytes / GB, 1)} Go")

@@ -1,0 +1,42 @@
+# Prédiction contre mesure : le pic d'un pas d'entraînement (le deuxième, en régime établi),
+# mesuré par le traceur de mémoire de PyTorch (MemTracker) sur de petits modèles, sur CPU.
+import statistics
+
+from genai_docs.memory import (
+    TrainingConfig,
+    estimate_training,
+    format_number,
+    format_percent,
+    measure_training_peak,
+    model_shape,
+    tiny_configs,
+)
+
+petits = {"GPT-2": tiny_configs()["gpt2"], "Llama": tiny_configs()["llama"]}
+cas = [
+    ("GPT-2", TrainingConfig(1, 64, "fp32", "adamw")),
+    ("GPT-2", TrainingConfig(4, 128, "fp32", "sgd", attention="eager")),
+    ("GPT-2", TrainingConfig(4, 256, "bf16", "sgd", recompute="full")),
+    ("Llama", TrainingConfig(4, 128, "fp32", "adamw")),
+    ("Llama", TrainingConfig(2, 128, "bf16", "adamw", attention="eager")),
+    ("Llama", TrainingConfig(2, 128, "fp32", "sgd", recompute="full")),
+]
+print(
+    "| modèle | précision | optimiseur | batch × tokens | recalcul | attention | prédit (Mo) | mesuré (Mo) | écart |"
+)
+print("| --- | --- | --- | ---: | :---: | --- | ---: | ---: | ---: |")
+ecarts = []
+for nom, cfg in cas:
+    prevu = estimate_training(model_shape(petits[nom], nom), cfg).total_bytes
+    mesure = measure_training_peak(petits[nom], cfg)["peak"]
+    ecarts.append(prevu / mesure - 1)
+    recalcul = "oui" if cfg.recompute == "full" else "non"
+    ligne = (
+        f"| {nom} | {cfg.precision} | {cfg.optimizer} | {cfg.batch_size} × {cfg.seq_len} | {recalcul} "
+        f"| {cfg.attention} | {format_number(prevu / 1e6)} | {format_number(mesure / 1e6)} "
+        f"| {'+' if ecarts[-1] >= 0 else '−'}{format_percent(abs(ecarts[-1]))} |"
+    )
+    print(ligne)
+pire = max(ecarts, key=abs)
+mediane = statistics.median(abs(e) for e in ecarts)
+print(f"\nÉcart maximal : {format_percent(abs(pire))} ; écart médian : {format_percent(mediane)}.")

@@ -1,0 +1,16 @@
+# Pourquoi plusieurs GPU : Llama-2-7B en précision mixte avec AdamW, par GPU,
+# selon l'étape ZeRO (3 = FSDP), sur 8 GPU de 80 Go.
+from genai_docs.memory import GB, TrainingConfig, estimate_training, model_shape
+
+modele = model_shape("llama-2-7b")
+print("| réglage | poids | gradients | optimiseur | pic par GPU | tient dans 80 Go ? |")
+print("| --- | ---: | ---: | ---: | ---: | :---: |")
+for etape, gpus in [(0, 1), (1, 8), (2, 8), (3, 8)]:
+    cfg = TrainingConfig(1, 2048, "mixed", recompute="full", zero_stage=etape, n_gpus=gpus)
+    e = estimate_training(modele, cfg)
+    etats = e.setting["sharded_states"]
+    cases = [etats["weights"], etats["gradients"], etats["optimizer"], e.total_bytes]
+    texte = " | ".join(f"{c / GB:.1f} Go" for c in cases)
+    reglage = "1 GPU" if gpus == 1 else f"ZeRO-{etape}, {gpus} GPU"
+    ligne = f"| {reglage} | {texte} | {'oui' if e.total_bytes < 80 * GB else 'non'} |"
+    print(ligne.replace(".", ","))

@@ -1,0 +1,73 @@
+"""``genai-docs memory``: output, JSON, and one-line errors (exit 2, no traceback)."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from genai_docs.cli import main
+
+
+def test_json_output(capsys):
+    assert main(["memory", "gpt2", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"model", "params", "total_bytes", "breakdown"}
+    assert data["params"] == 124_439_808
+    assert data["total_bytes"] == sum(data["breakdown"].values())
+
+
+def test_training_table_in_french(capsys):
+    args = ["memory", "tinyllama-1.1b", "--train", "--batch", "2", "--seq", "256"]
+    assert main(args + ["--zero", "3", "--gpus", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "paramètres, entraînement" in out and "| **total** |" in out and "Gio" in out
+
+
+def test_lora_is_smaller(capsys):
+    main(["memory", "tinyllama-1.1b", "--train", "--json"])
+    full = json.loads(capsys.readouterr().out)["total_bytes"]
+    main(["memory", "tinyllama-1.1b", "--train", "--lora-rank", "8", "--qlora", "--json"])
+    assert json.loads(capsys.readouterr().out)["total_bytes"] < full
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["no-such-model"],
+        ["{path}/missing.json"],
+        ["{path}/broken.json"],
+        ["{path}/nomodel.json"],
+        ["{path}/negative.json"],
+        ["gpt2", "--batch", "0"],
+        ["gpt2", "--seq", "-3"],
+        ["gpt2", "--batch", "two"],
+        ["gpt2", "--dtype", "fp8"],
+        ["gpt2", "--train", "--optimizer", "lion"],
+        ["gpt2", "--train", "--zero", "4"],
+        ["gpt2", "--train", "--gpus", "0"],
+        ["gpt2", "--train", "--lora-rank", "0"],
+        ["gpt2", "--train", "--qlora"],
+        ["gpt2", "--zero", "2"],
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path, args):
+    (tmp_path / "broken.json").write_text("{", encoding="utf-8")
+    (tmp_path / "nomodel.json").write_text('{"n_embd": 8}', encoding="utf-8")
+    (tmp_path / "negative.json").write_text(
+        '{"model_type": "gpt2", "n_embd": -8}', encoding="utf-8"
+    )
+    args = [a.format(path=tmp_path) for a in args]
+    proc = subprocess.run(
+        [sys.executable, "-m", "genai_docs.cli", "memory", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2, proc.stderr
+    lines = [
+        line for line in proc.stderr.splitlines() if line.strip() and "[transformers]" not in line
+    ]
+    assert len(lines) == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stdout == ""

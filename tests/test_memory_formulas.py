@@ -1,0 +1,151 @@
+"""Properties of the formulas (hypothesis) and hand-checked values."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from genai_docs.memory import (
+    TrainingConfig,
+    estimate_inference,
+    estimate_training,
+    kv_cache_bytes,
+    lora_params,
+    model_shape,
+    optimizer_bytes,
+    shard_numel,
+    weight_bytes,
+)
+
+SHAPES = {name: model_shape(name) for name in ("gpt2", "tinyllama-1.1b", "llama-3-8b")}
+
+configs = st.builds(
+    TrainingConfig,
+    batch_size=st.integers(1, 16),
+    seq_len=st.integers(1, 4096),
+    precision=st.sampled_from(["fp32", "bf16", "mixed"]),
+    optimizer=st.sampled_from(["adamw", "sgd", "adam8bit"]),
+    recompute=st.sampled_from(["none", "full"]),
+    attention=st.sampled_from(["sdpa", "eager"]),
+)
+names = st.sampled_from(sorted(SHAPES))
+
+
+@settings(max_examples=200, deadline=None)
+@given(names, configs)
+def test_total_is_sum_of_parts(name, cfg):
+    estimate = estimate_training(SHAPES[name], cfg)
+    assert estimate.total_bytes == sum(estimate.breakdown.values())
+    assert all(v >= 0 for v in estimate.breakdown.values())
+    assert estimate.to_dict()["total_bytes"] == estimate.total_bytes
+
+
+@settings(max_examples=200, deadline=None)
+@given(names, configs, st.integers(1, 8), st.integers(1, 1024))
+def test_memory_never_falls_when_batch_or_sequence_grows(name, cfg, more_batch, more_seq):
+    shape = SHAPES[name]
+    base = estimate_training(shape, cfg).total_bytes
+    bigger_batch = TrainingConfig(**{**cfg.__dict__, "batch_size": cfg.batch_size + more_batch})
+    longer = TrainingConfig(**{**cfg.__dict__, "seq_len": cfg.seq_len + more_seq})
+    assert estimate_training(shape, bigger_batch).total_bytes >= base
+    assert estimate_training(shape, longer).total_bytes >= base
+    inference = estimate_inference(shape, cfg.batch_size, cfg.seq_len).total_bytes
+    assert (
+        estimate_inference(shape, cfg.batch_size + more_batch, cfg.seq_len).total_bytes >= inference
+    )
+    assert (
+        estimate_inference(shape, cfg.batch_size, cfg.seq_len + more_seq).total_bytes >= inference
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(names, configs, st.integers(0, 3), st.integers(1, 64), st.integers(0, 3), st.integers(0, 64))
+def test_sharding_never_raises_per_gpu_memory(name, cfg, stage, gpus, more_stage, more_gpus):
+    shape = SHAPES[name]
+
+    def total(s, n):
+        return estimate_training(
+            shape, TrainingConfig(**{**cfg.__dict__, "zero_stage": s, "n_gpus": n})
+        ).total_bytes
+
+    base = total(stage, gpus)
+    assert total(stage, gpus + more_gpus) <= base
+    assert total(min(3, stage + more_stage), gpus) <= base
+
+
+def test_model_states_of_the_classic_rule():
+    # 1 B parameters in fp32 with AdamW: 4 (weights) + 4 (gradients) + 8 (two moments) bytes.
+    assert optimizer_bytes(10**9, "adamw", "fp32") == 8 * 10**9
+    assert optimizer_bytes(10**9, "sgd", "fp32") == 4 * 10**9
+    assert optimizer_bytes(10**9, "adamw", "bf16") == 4 * 10**9
+    assert 2 * 10**9 < optimizer_bytes(10**9, "adam8bit", "fp32") < 2.01 * 10**9
+
+
+def test_weight_formats():
+    shape = SHAPES["tinyllama-1.1b"]
+    fp32 = weight_bytes(shape, "fp32")
+    assert fp32 == 4 * shape.params
+    assert weight_bytes(shape, "bf16") == weight_bytes(shape, "fp16") == fp32 // 2
+    # int8/int4 only the blocks' matrices; the scales cost a little
+    assert (
+        shape.linear_params
+        < weight_bytes(shape, "int8")
+        < 1.1 * shape.params + 2 * (shape.params - shape.linear_params)
+    )
+    int4 = weight_bytes(shape, "int4")
+    assert int4 == -(-shape.linear_params // 2) + 2 * -(-shape.linear_params // 64) + 2 * (
+        shape.params - shape.linear_params
+    )
+    with pytest.raises(ValueError):
+        weight_bytes(shape, "fp8")
+
+
+def test_kv_cache_grouped_query_attention():
+    llama3 = SHAPES["llama-3-8b"]
+    # 2 (K and V) x 32 layers x 8 kv-heads x 128 x 8192 tokens x 2 bytes = 1 GiB exactly
+    assert kv_cache_bytes(llama3, 8192, 1) == 2**30
+    gpt2 = SHAPES["gpt2"]
+    assert kv_cache_bytes(gpt2, 1024, 1) == 2 * 12 * 768 * 1024 * 2
+
+
+def test_lora_counts_match_the_modules():
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    from genai_docs.memory import load_config
+
+    with torch.device("meta"):
+        net = AutoModelForCausalLM.from_config(load_config("tinyllama-1.1b"))
+    rank = 16
+    expected = sum(
+        rank * (m.in_features + m.out_features)
+        for n, m in net.named_modules()
+        if isinstance(m, torch.nn.Linear)
+        and n.split(".")[-1] in ("q_proj", "k_proj", "v_proj", "o_proj")
+    )
+    assert lora_params(SHAPES["tinyllama-1.1b"], rank) == expected
+
+
+def test_lora_and_qlora_need_less_memory():
+    shape = SHAPES["tinyllama-1.1b"]
+    full = estimate_training(shape, TrainingConfig(precision="mixed")).total_bytes
+    lora = estimate_training(shape, TrainingConfig(precision="mixed", lora_rank=8)).total_bytes
+    qlora = estimate_training(
+        shape, TrainingConfig(precision="mixed", lora_rank=8, qlora=True)
+    ).total_bytes
+    assert qlora < lora < full
+
+
+def test_shard_numel_pads_like_fsdp():
+    assert shard_numel(((5, 3), (4,)), 2) == 3 * 3 + 2
+    assert shard_numel(((5, 3), (4,)), 1) == 15 + 4
+
+
+def test_bad_training_configs():
+    with pytest.raises(ValueError):
+        TrainingConfig(precision="fp8")
+    with pytest.raises(ValueError):
+        TrainingConfig(batch_size=0)
+    with pytest.raises(ValueError):
+        TrainingConfig(zero_stage=4)
+    with pytest.raises(ValueError):
+        TrainingConfig(qlora=True)
