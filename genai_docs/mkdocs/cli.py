@@ -53,7 +53,9 @@ def run_freeze(args: argparse.Namespace) -> int:
         print('No requires="cuda" block in the site.')
         return 0
     start = time.perf_counter()
-    with Engine(site.root, site.cache_dir, site.frozen_dir, use_cache=False) as engine:
+    # One block at a time: GPU blocks often time things, and two sharing the GPU would
+    # disturb each other's measurements.
+    with Engine(site.root, site.cache_dir, site.frozen_dir, workers=1, use_cache=False) as engine:
         outcomes = engine.run(blocks, use_frozen=False)
     if all(outcome.execution.device == "cpu" for outcome in outcomes if outcome.status != "failed"):
         raise UsageError("no block ran on a GPU (is CUDA available?): nothing was frozen")

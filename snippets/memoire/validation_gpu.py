@@ -5,7 +5,6 @@
 import statistics
 
 import torch
-from transformers import GPT2Config
 
 from genai_docs.memory import (
     TrainingConfig,
@@ -15,6 +14,7 @@ from genai_docs.memory import (
     measure_training_peak,
     model_shape,
     registry_config,
+    tiny_configs,
 )
 
 if torch.cuda.is_available():
@@ -33,7 +33,7 @@ if torch.cuda.is_available():
 else:
     appareil = "cpu"
     print("Pas de GPU ici : petit GPT-2 mesuré sur CPU par MemTracker.\n")
-    petit = GPT2Config(n_embd=128, n_layer=2, n_head=4, vocab_size=1000, n_positions=512)
+    petit = tiny_configs()["gpt2"]
     cas = [
         ("petit GPT-2", TrainingConfig(2, 256, "mixed", device="cpu")),
         ("petit GPT-2", TrainingConfig(1, 64, "mixed", device="cpu")),

@@ -1,6 +1,7 @@
 # Combien coûte un pré-entraînement ? La règle C ≈ 6·N·D (Kaplan et al., 2020) :
 # environ 6 opérations par paramètre et par token vu (2 en avant, 4 pour la rétropropagation).
 # Les chiffres publiés viennent des articles et fiches de modèles cités sous le tableau.
+from genai_docs.compute import training_flops
 from genai_docs.pretraining import FamilyConfig, build_course_vocab, build_model, count_parameters
 
 H100_FLOPS = 400e12  # hypothèse : un H100 soutient ~400 TFLOP/s en bf16 (~40 % de sa crête)
@@ -45,7 +46,7 @@ def duree(secondes):
 print("| Modèle | Paramètres N | Tokens D | C = 6·N·D (FLOP) | Sur un seul H100 | Chiffre publié |")
 print("|---|--:|--:|--:|--:|---|")
 for nom, n, d, publie in modeles:
-    c = 6 * n * d
+    c = training_flops(n, d)
     print(
         f"| {nom} | {grand(n)} | {grand(d)} | {puissance(c)} | {duree(c / H100_FLOPS)} | {publie} |"
     )

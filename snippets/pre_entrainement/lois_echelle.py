@@ -5,6 +5,8 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
+from genai_docs.compute import chinchilla_tokens
+
 E, A, B, alpha, beta = 1.69, 406.4, 410.7, 0.34, 0.28
 
 
@@ -29,9 +31,9 @@ print(
 )
 precedent = None
 for n, nom in tailles.items():
-    c = cout(n, 20 * n)
+    c = cout(n, chinchilla_tokens(n))
     ratio = "" if precedent is None else f"× {c / precedent:.0f}"
-    print(f"{nom:>16} | {perte(n, 20 * n):>13.3f} | {c:>13.1e} | {ratio}")
+    print(f"{nom:>16} | {perte(n, chinchilla_tokens(n)):>13.3f} | {c:>13.1e} | {ratio}")
     precedent = c
 
 fig, ax = plt.subplots(figsize=(8, 4.8), constrained_layout=True)
