@@ -149,3 +149,18 @@ def test_bad_training_configs():
         TrainingConfig(zero_stage=4)
     with pytest.raises(ValueError):
         TrainingConfig(qlora=True)
+
+
+def test_sdpa_counts_the_scores_where_cuda_has_no_fused_kernel() -> None:
+    """fp32 + grouped-query attention on CUDA runs SDPA's math kernel (measured on an H200)."""
+    from genai_docs.memory.training import effective_attention
+
+    llama = SHAPES["tinyllama-1.1b"]  # 32 heads, 4 key/value heads
+    gpt2 = SHAPES["gpt2"]  # as many key/value heads as heads
+    assert effective_attention(llama, TrainingConfig(precision="fp32")) == "eager"
+    assert effective_attention(llama, TrainingConfig(precision="fp32", device="cpu")) == "sdpa"
+    assert effective_attention(llama, TrainingConfig(precision="mixed")) == "sdpa"
+    assert effective_attention(gpt2, TrainingConfig(precision="fp32")) == "sdpa"
+    fp32 = estimate_training(llama, TrainingConfig(4, 1024, "fp32")).total_bytes
+    eager = estimate_training(llama, TrainingConfig(4, 1024, "fp32", attention="eager")).total_bytes
+    assert fp32 == eager

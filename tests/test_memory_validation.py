@@ -48,7 +48,7 @@ def errors():
     result = {}
     for case in MATRIX:
         name, batch, seq, precision, optimizer, recompute, attention = case
-        cfg = TrainingConfig(batch, seq, precision, optimizer, recompute, attention)
+        cfg = TrainingConfig(batch, seq, precision, optimizer, recompute, attention, device="cpu")
         measured = measure_training_peak(configs[name], cfg)["peak"]
         predicted = estimate_training(shapes[name], cfg).total_bytes
         result[case] = predicted / measured - 1
