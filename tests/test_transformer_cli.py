@@ -68,7 +68,7 @@ def test_argparse_errors_exit_2(args, capsys) -> None:
 
 
 def test_course_model_completes_the_course_example(capsys) -> None:
-    """The real thing, through the artifact cache (trains once, about a minute, if absent)."""
+    """The real thing, through the artifact cache (trains once, about two minutes, if absent)."""
     assert main(["train"]) == 0
     out = capsys.readouterr().out
     assert "Perplexité sur la partie réservée" in out

@@ -9,7 +9,7 @@ Determinism: the weights are initialised after ``torch.manual_seed(seed)`` and b
 drawn from a ``torch.Generator`` seeded with the same ``seed``, so on one machine the same
 configuration gives the same losses, step for step.
 
-The course model (``COURSE_CONFIG``, ``COURSE_TRAIN``) trains in about 80 s on 2 CPU
+The course model (``COURSE_CONFIG``, ``COURSE_TRAIN``) trains in about two minutes on 2 CPU
 cores; it is built once and cached as safetensors files by ``genai_docs.artifacts``,
 keyed by its configurations, the corpus and this code. Weights are kept at a few steps
 (``COURSE_TRAIN.checkpoints``) so that a page can compare an under-trained model with the
@@ -220,7 +220,7 @@ def load_course_model(step: int | None = None) -> tuple[GPT, Tokenizer]:
     """The trained course model (in eval mode) and its tokenizer.
 
     ``step`` picks an earlier checkpoint, one of ``course_checkpoints()``; None means the
-    end of training. The first call trains the model (about 80 s on 2 CPU cores).
+    end of training. The first call trains the model (about two minutes on 2 CPU cores).
     """
     step = COURSE_TRAIN.steps if step is None else step
     if step not in COURSE_TRAIN.checkpoints:
