@@ -54,4 +54,5 @@ class TrainConfig:
 # 1100 and 90-98 % at 1500 (60 stories, 3 filler sentences). A 900-step schedule passed on
 # the machine it was tuned on and failed on another (19 of 40): 1500 steps keep a margin.
 # Weights are kept at the steps the lessons compare.
+COURSE_CONFIG = GPTConfig()
 COURSE_TRAIN = TrainConfig(checkpoints=(0, 10, 30, 100, 1500))
