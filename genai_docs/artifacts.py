@@ -10,17 +10,23 @@ in parallel processes) build it once: the others wait, then read it.
 Writes are atomic: ``build`` writes into a temporary directory that is renamed into place
 only when it returns, so a crash never leaves a half-written artifact behind.
 
+A build runs while every other caller waits on its lock, so it gets every core: torch's
+intra-op threads are raised to ``os.cpu_count()`` for its duration (the docs build runs
+each block on a share of the cores).
+
 The cache lives in ``$GENAI_DOCS_CACHE_DIR/artifacts`` (default ``.cache/genai_docs`` under
 the current directory, which is the repository root for snippets run by the docs build).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -57,6 +63,20 @@ def fingerprint(key: Any, code: Iterable[ModuleType | str | os.PathLike[str]] = 
     return digest.hexdigest()
 
 
+@contextlib.contextmanager
+def _all_cores():
+    torch = sys.modules.get("torch")
+    if torch is None:
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(os.cpu_count() or before)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def cached_artifact(
     name: str,
     build: Callable[[Path], None],
@@ -80,7 +100,8 @@ def cached_artifact(
             return final
         tmp = Path(tempfile.mkdtemp(prefix=f".{digest}-", dir=parent))
         try:
-            build(tmp)
+            with _all_cores():
+                build(tmp)
             (tmp / _COMPLETE).write_text(json.dumps({"name": name, "key": digest}))
             if final.exists():  # an incomplete leftover: never trusted
                 shutil.rmtree(final)
