@@ -22,7 +22,7 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Block", "BlockError", "find_blocks", "parse_options"]
+__all__ = ["Block", "BlockError", "base_paths", "find_blocks", "parse_options"]
 
 OPTIONS = {
     "exec": None,  # "on", "true", "1" (anything else: the block is not executed)
@@ -97,6 +97,12 @@ def parse_options(info: str, where: str) -> dict[str, str] | None:
         except ValueError:
             raise BlockError(f"{where}: timeout must be a positive number of seconds") from None
     return options
+
+
+def base_paths(snippets_config: dict, root: Path) -> list[Path]:
+    """The folders ``--8<--`` paths are looked up in: ``pymdownx.snippets``' ``base_path``."""
+    bases = snippets_config.get("base_path", ["."])
+    return [(root / base).resolve() for base in ([bases] if isinstance(bases, str) else bases)]
 
 
 def find_blocks(text: str, page: str, root: Path, base_paths: list[Path]) -> list[Block]:

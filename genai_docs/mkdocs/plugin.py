@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
-from genai_docs.mkdocs.blocks import Block, BlockError, find_blocks
+from genai_docs.mkdocs.blocks import Block, BlockError, base_paths, find_blocks
 from genai_docs.mkdocs.engine import Engine, Outcome, summary_line
 from genai_docs.mkdocs.render import render_block, render_source
 
@@ -71,10 +71,7 @@ class ExecPlugin(BasePlugin[ExecConfig]):
             raise PluginError(
                 "genai_docs: 'timeout' must be positive and 'workers' zero or positive"
             )
-        bases = config.mdx_configs.get("pymdownx.snippets", {}).get("base_path", ["."])
-        self.base_paths = [
-            (self.root / base).resolve() for base in ([bases] if isinstance(bases, str) else bases)
-        ]
+        self.base_paths = base_paths(config.mdx_configs.get("pymdownx.snippets", {}), self.root)
         return config
 
     def on_serve(self, server, *, config, builder):

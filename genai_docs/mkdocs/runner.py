@@ -136,7 +136,6 @@ class Runner:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self._process: subprocess.Popen | None = None
         self._log = None
-        self.info: dict = {}
 
     def __enter__(self) -> Runner:
         return self
@@ -182,10 +181,8 @@ class Runner:
             text=True,
             encoding="utf-8",
         )
-        line = self._process.stdout.readline()
-        if not line:
+        if not self._process.stdout.readline():  # the worker says it is ready
             raise RuntimeError(f"the execution worker failed to start:\n{self._worker_log()}")
-        self.info = json.loads(line)
 
     def _worker_log(self) -> str:
         self._log.seek(0)

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from genai_docs.errors import UsageError
-from genai_docs.mkdocs.blocks import Block, BlockError, find_blocks
+from genai_docs.mkdocs.blocks import Block, BlockError, base_paths, find_blocks
 
 __all__ = ["Site", "load_site"]
 
@@ -75,13 +75,10 @@ def load_site(config_file: Path) -> Site:
     for entry in config.get("plugins") or []:
         if isinstance(entry, dict) and "genai_docs" in entry:
             plugin = entry["genai_docs"] or {}
-    bases = snippets.get("base_path", ["."])
     return Site(
         root=root,
         docs_dir=root / config.get("docs_dir", "docs"),
-        base_paths=[
-            (root / base).resolve() for base in ([bases] if isinstance(bases, str) else bases)
-        ],
+        base_paths=base_paths(snippets, root),
         cache_dir=root / plugin.get("cache_dir", ".cache/genai_docs"),
         frozen_dir=root / plugin.get("frozen_dir", "frozen"),
     )

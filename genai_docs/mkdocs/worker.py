@@ -38,8 +38,8 @@ SVG_SALT = "genai-docs"  # matplotlib derives SVG element ids from this: no rand
 DEFAULT_PRELOAD = ("numpy", "matplotlib.pyplot", "torch", "transformers.modeling_utils")
 
 
-def preload(modules: tuple[str, ...] = DEFAULT_PRELOAD) -> dict:
-    """Import the heavy libraries once and describe the device the blocks will see."""
+def preload(modules: tuple[str, ...] = DEFAULT_PRELOAD) -> None:
+    """Import the heavy libraries once, before any fork."""
     import importlib
 
     import matplotlib
@@ -48,17 +48,6 @@ def preload(modules: tuple[str, ...] = DEFAULT_PRELOAD) -> dict:
     for name in modules:
         with contextlib.suppress(ImportError):  # a block that needs it will say so
             importlib.import_module(name)
-    info = {"python": sys.version.split()[0], "cuda": False}
-    if "torch" not in sys.modules:  # blocks that do not use torch cannot use a GPU
-        return info
-    import torch
-
-    info["torch"] = torch.__version__
-    info["cuda_version"] = torch.version.cuda
-    # With PYTORCH_NVML_BASED_CUDA_CHECK=1 (see runner.BLOCK_ENV) this asks NVML and does
-    # not initialise CUDA, so the children forked later can still use the GPU.
-    info["cuda"] = torch.cuda.is_available()
-    return info
 
 
 def _package_file(path: str) -> str | None:
@@ -171,12 +160,12 @@ def serve(jobs: int, threads: int, modules: tuple[str, ...]) -> None:
     protocol = os.dup(1)
     os.dup2(2, 1)  # whatever is printed from now on must not corrupt the protocol
     reply = os.fdopen(protocol, "w", buffering=1, encoding="utf-8")
-    info = preload(modules)
+    preload(modules)
     # The library itself is imported fresh by each child, so that what a block imports
     # is seen (and recorded) by that block, and edits are picked up.
     for name in [m for m in sys.modules if m == "genai_docs" or m.startswith("genai_docs.")]:
         del sys.modules[name]
-    reply.write(json.dumps({"ready": True, **info}) + "\n")
+    reply.write(json.dumps({"ready": True}) + "\n")
 
     queue: list[dict] = []
     running: dict[int, tuple[dict, float]] = {}  # pid -> (job, start)
