@@ -1,27 +1,42 @@
 """Benchmark of the mini GPT: training throughput against Hugging Face's GPT-2, side by side,
-then the course model's training time and held-out perplexity.
+then the course model: its training tokens, time, held-out perplexity and long-range probe.
 
     .venv/bin/python bench/bench_transformer.py [--rounds 5] [--steps 10] [--skip-course]
+        [--seeds 0 1] [--previous]
 
 Throughput: tokens per second of a training step (forward, backward; no optimizer update)
 for our ``GPT`` and for ``GPT2LMHeadModel`` (sdpa and eager attention) built from the same
 config, with the same weights, on the same batches. The models are timed in alternating
 rounds and the median round is kept, so that a load spike hits both alike.
+
+Course model: trained from scratch (not from the cache) with ``COURSE_TRAIN`` for each
+seed; ``--previous`` also trains the recipe used before issue 7 (1500 steps of 16 random
+windows, twice the tokens) in the same run, for a side-by-side comparison.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
 import torch
 
-from genai_docs.transformer import COURSE_CONFIG, COURSE_TRAIN, GPT, to_hf
-from genai_docs.transformer.train import _build_course, encode_split, evaluate_loss
+from genai_docs.transformer import (
+    COURSE_CONFIG,
+    COURSE_TRAIN,
+    GPT,
+    TrainConfig,
+    encode_split,
+    encode_stream,
+    evaluate_loss,
+    load_tokenizer,
+    probe_accuracy,
+    to_hf,
+    train_model,
+)
 
 
 def _sync(device: str) -> None:
@@ -73,22 +88,35 @@ def throughput(rounds: int, steps: int, device: str) -> None:
         print(f"  ratio ours / {name}: {median[name] / base:.2f}x  (> 1: ours is faster)")
 
 
-def course(device: str) -> None:
-    print("\nCourse model: training from scratch (not from the cache)")
-    print(f"  {COURSE_TRAIN}")
-    with tempfile.TemporaryDirectory() as tmp:
-        start = time.perf_counter()
-        _build_course(Path(tmp))
-        elapsed = time.perf_counter() - start
-        print(f"  training time: {elapsed:.1f} s ({torch.get_num_threads()} CPU threads)")
-        from safetensors.torch import load_model
-        from tokenizers import Tokenizer
+PREVIOUS_TRAIN = dataclasses.replace(
+    COURSE_TRAIN, batch_size=16, paragraph_windows=0.0, story_windows=0.0, checkpoints=()
+)  # the course model's recipe before issue 7
 
+
+def course(train_cfg: TrainConfig, label: str, seeds: list[int]) -> None:
+    tokens = train_cfg.steps * train_cfg.batch_size * train_cfg.seq_len
+    params = GPT(COURSE_CONFIG).num_parameters()
+    print(f"\nCourse model, {label}: trained from scratch (not from the cache)")
+    print(
+        f"  {train_cfg.steps} steps x {train_cfg.batch_size} x {train_cfg.seq_len} = {tokens:,} tokens"
+    )
+    print(f"  tokens x parameters = {tokens * params / 1e12:.2f} x 10^12 ({params:,} parameters)")
+    tok = load_tokenizer()
+    stream, valid = encode_stream(tok, "train"), encode_split(tok, "valid")
+    for seed in seeds:
+        cfg = dataclasses.replace(train_cfg, seed=seed, checkpoints=())
+        torch.manual_seed(seed)
         net = GPT(COURSE_CONFIG)
-        load_model(net, str(Path(tmp) / f"step_{COURSE_TRAIN.steps}.safetensors"))
-        tok = Tokenizer.from_file(str(Path(tmp) / "tokenizer.json"))
-    loss = evaluate_loss(net.eval(), encode_split(tok, "valid"), COURSE_TRAIN.seq_len)
-    print(f"  held-out loss {loss:.4f} nats/token, perplexity {math.exp(loss):.3f}")
+        start = time.perf_counter()
+        train_model(net, stream if cfg.paragraph_windows or cfg.story_windows else stream.ids, cfg)
+        elapsed = time.perf_counter() - start
+        ppl = math.exp(evaluate_loss(net, valid, COURSE_TRAIN.seq_len))
+        probe = probe_accuracy(net, tok, n_stories=100, n_fillers=3)
+        print(
+            f"  seed {seed}: {elapsed:.1f} s on {torch.get_num_threads()} threads "
+            f"({tokens / elapsed:,.0f} tokens/s), held-out perplexity {ppl:.3f}, "
+            f"probe {100 * probe:.0f} %"
+        )
 
 
 def main() -> None:
@@ -96,11 +124,17 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--skip-course", action="store_true", help="only the throughput")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="course model seeds")
+    parser.add_argument(
+        "--previous", action="store_true", help="also train the recipe used before issue 7"
+    )
     args = parser.parse_args()
     device = "cuda" if torch.cuda.is_available() else "cpu"
     throughput(args.rounds, args.steps, device)
     if not args.skip_course:
-        course(device)
+        course(COURSE_TRAIN, "COURSE_TRAIN", args.seeds)
+        if args.previous:
+            course(PREVIOUS_TRAIN, "the recipe before issue 7", args.seeds)
 
 
 if __name__ == "__main__":

@@ -68,9 +68,9 @@ def statuses(outcomes) -> list[str]:
     return [outcome.status for outcome in outcomes]
 
 
-def mkdocs_build(root: Path, *args: str) -> subprocess.CompletedProcess:
+def mkdocs_build(root: Path, *args: str, quiet: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", *args],
+        [sys.executable, "-m", "mkdocs", "build", *(["-q"] if quiet else []), *args],
         cwd=root,
         capture_output=True,
         text=True,
@@ -336,3 +336,27 @@ def test_preload_follows_the_library_statically(tmp_path: Path) -> None:
         "torch",
         "transformers",
     }
+
+
+def test_frozen_output_whose_library_changed_says_so(tmp_path: Path) -> None:
+    page = '# T\n\n```python exec="on" requires="cuda"\n--8<-- "gpu.py"\n```\n'
+    code = "from genai_docs.bigram import BigramModel\nprint('sur GPU')\n"
+    root = make_site(tmp_path, {"index.md": page}, {"gpu.py": code})
+    store = FrozenStore(root / "frozen", root, PACKAGE_ROOT)
+    execution = Execution(
+        "ok", stdout="sur GPU\n", device="NVIDIA H200", imports=["genai_docs/bigram.py"]
+    )
+    origin = {"gpu": "NVIDIA H200", "date": "2026-11-20", "commit": "abc1234"}
+    store.put("snippets/gpu.py", code, execution, origin)
+    assert mkdocs_build(root, "--strict").returncode == 0
+    assert "la bibliothèque a changé" not in (root / "site" / "index.html").read_text()
+
+    record = json.loads(store.path("snippets/gpu.py").read_text())
+    record["imports"]["genai_docs/bigram.py"] = "0" * 64  # recorded before an edit of bigram.py
+    store.path("snippets/gpu.py").write_text(json.dumps(record))
+    (outcome,) = run(root)
+    assert outcome.status == "frozen" and outcome.drift == ["genai_docs/bigram.py"]
+    assert mkdocs_build(root, "--strict").returncode == 0
+    html = (root / "site" / "index.html").read_text()
+    assert "la bibliothèque a changé depuis" in html
+    assert "<code>genai_docs/bigram.py</code>" in html and "2026-11-20" in html

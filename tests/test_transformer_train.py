@@ -142,3 +142,38 @@ def test_lstm_is_causal_about_the_gpt_size_and_trains() -> None:
     before = evaluate_loss(net, _data(), seq_len=16)
     train_model(net, _data(), TrainConfig(steps=60, batch_size=8, seq_len=16))
     assert evaluate_loss(net, _data(), seq_len=16) < before - 1.0
+
+
+def test_windows_start_where_the_mix_asks() -> None:
+    from genai_docs.transformer import TokenStream
+
+    data = torch.arange(1_000)
+    paragraphs, stories = torch.arange(0, 1_000, 50), torch.tensor([100, 400, 990])
+    g = torch.Generator().manual_seed(0)
+    x, y = get_batch(data, 8, 16, g, anchors=[(paragraphs, 2), (stories, 4)])
+    assert torch.equal(y, x + 1)
+    starts = x[:, 0]
+    assert set(starts[:2].tolist()) <= set(paragraphs.tolist())
+    assert set(starts[2:6].tolist()) <= {100, 400}  # 990 leaves no room for 16 + 1 tokens
+    stream = TokenStream(data % TINY.vocab_size, paragraphs, stories)
+    cfg = TrainConfig(steps=3, batch_size=4, seq_len=16, paragraph_windows=0.25, story_windows=0.5)
+    torch.manual_seed(0)
+    assert len(train_model(GPT(TINY), stream, cfg).losses) == 3
+    with pytest.raises(ValueError, match="TokenStream"):
+        train_model(GPT(TINY), data, cfg)
+    with pytest.raises(ValueError, match="summing to <= 1"):
+        TrainConfig(paragraph_windows=0.6, story_windows=0.6)
+
+
+def test_the_corpus_stream_marks_its_stories() -> None:
+    from genai_docs.transformer import corpus_text, encode_stream, load_tokenizer
+    from genai_docs.transformer.corpus import is_story
+
+    tok = load_tokenizer()
+    stream = encode_stream(tok, "valid")
+    lines = corpus_text("valid").splitlines()
+    assert len(stream.paragraphs) == len(lines)
+    assert len(stream.stories) == sum(map(is_story, lines)) > 0
+    first = int(stream.stories[0])
+    text = tok.decode(stream.ids[first : first + 12].tolist())
+    assert " a posé " in text  # a story starts with an object put down

@@ -12,7 +12,7 @@ Fences inside other fences (a page that shows this very syntax) are skipped, and
 may sit indented inside an admonition or a content tab.
 
 Option names follow markdown-exec where they overlap (``exec``, ``source``, ``result``,
-``title``); ``timeout`` and ``requires`` are ours.
+``title``); ``timeout``, ``max_lines`` and ``requires`` are ours.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ OPTIONS = {
     "result": ("text", "markdown"),  # how stdout is shown
     "title": None,  # the code block's title (default: the snippet's path)
     "timeout": None,  # seconds
+    "max_lines": None,  # most output lines shown in the page (head and tail kept)
     "requires": ("cuda",),  # a block that needs a GPU: frozen outputs
 }
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`]*)$")
@@ -65,6 +66,10 @@ class Block:
         return float(self.options.get("timeout", 0)) or 0.0
 
     @property
+    def max_lines(self) -> int | None:
+        return int(self.options["max_lines"]) if "max_lines" in self.options else None
+
+    @property
     def requires_cuda(self) -> bool:
         return self.options.get("requires") == "cuda"
 
@@ -96,6 +101,10 @@ def parse_options(info: str, where: str) -> dict[str, str] | None:
                 raise ValueError
         except ValueError:
             raise BlockError(f"{where}: timeout must be a positive number of seconds") from None
+    if "max_lines" in options and not (
+        options["max_lines"].isdigit() and int(options["max_lines"]) > 0
+    ):
+        raise BlockError(f"{where}: max_lines must be a positive whole number of lines")
     return options
 
 

@@ -1,9 +1,10 @@
-"""``genai-docs freeze`` and ``genai-docs frozen``: record and check frozen GPU outputs.
+"""``genai-docs freeze``, ``frozen`` and ``report``: frozen GPU outputs, and the last build.
 
 ``freeze`` runs every ``requires="cuda"`` block of the site on this machine's GPU and
 stores its output with provenance in the frozen folder (to be committed). ``frozen``
 lists the frozen outputs and whether each still matches the repository; with ``--check``
-it exits with status 1 when one is stale.
+it exits with status 1 when one is stale. ``report`` summarises the last site build from
+its report: how long it took, its slowest blocks, and the shared artifacts it built.
 """
 
 from __future__ import annotations
@@ -34,6 +35,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--check", action="store_true", help="code de sortie 1 si une sortie est périmée"
     )
     frozen.set_defaults(func=run_frozen)
+    report = subparsers.add_parser(
+        "report", help="résumer la dernière construction du site (durées, blocs les plus lents)"
+    )
+    report.add_argument(
+        "--config", type=Path, default=Path("mkdocs.yml"), help="le mkdocs.yml du site"
+    )
+    report.add_argument("--top", type=int, default=3, help="combien de blocs lents montrer")
+    report.set_defaults(func=run_report)
 
 
 def _site(config: Path):
@@ -98,3 +107,36 @@ def run_frozen(args: argparse.Namespace) -> int:
         )
         stale += bool(reasons)
     return 1 if (stale and args.check) else 0
+
+
+def run_report(args: argparse.Namespace) -> int:
+    import json
+
+    from genai_docs.mkdocs.engine import duration
+
+    site = _site(args.config)
+    path = site.cache_dir / "build-report.json"
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+        summary, blocks = report["summary"], report["blocks"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise UsageError(
+            f"no readable build report at {path} (build the site first): {exc}"
+        ) from None
+    print(
+        f"Last site build: {duration(summary['seconds'])} for {summary['blocks']} blocks "
+        f"({summary['executed']} executed, {summary['cached']} from cache, "
+        f"{summary['frozen']} frozen, {summary['failed']} failed)"
+    )
+    for artifact in report.get("artifacts", []):
+        state = "built" if artifact["status"] == "done" else "FAILED"
+        print(f"  artifact {artifact['name']}: {state} in {duration(artifact['seconds'])}")
+    ran = [b for b in blocks if b["status"] in ("executed", "failed")]
+    for block in sorted(ran, key=lambda b: -b["seconds"])[: args.top]:
+        waited = block.get("artifact_seconds", 0.0)
+        extra = f" (+ {duration(waited)} on shared artifacts)" if waited >= 1 else ""
+        name = block["snippet"] or "inline code"
+        print(
+            f"  slow block: {block['page']}:{block['line']} {name}: {block['seconds']:.1f} s{extra}"
+        )
+    return 0

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +39,9 @@ BLOCK_ENV = {
 }
 
 
+MAX_OUTPUT_BYTES = 4_000_000  # of a block's stdout or stderr kept in memory and in the cache
+
+
 @dataclass(frozen=True)
 class Job:
     code: str  # the Python source to run
@@ -47,14 +51,17 @@ class Job:
 
 @dataclass
 class Execution:
-    status: str  # "ok", "error", "timeout" or "killed by signal N"
+    status: str  # "ok", "error", "timeout", "artifact-timeout", "exit N" or "killed by signal N"
     stdout: str = ""
     stderr: str = ""
     figures: list[str] = field(default_factory=list)  # SVG documents, in figure order
+    values: dict[str, str] = field(default_factory=dict)  # name -> text, for the page's prose
     imports: list[str] = field(default_factory=list)  # library files read, "genai_docs/..."
     error: str | None = None  # the traceback, or what went wrong
     error_line: int | None = None  # line of the failing frame within the block's code
-    seconds: float = 0.0
+    seconds: float = 0.0  # on the block's own clock: time spent on shared artifacts excluded
+    artifact_seconds: float = 0.0  # time spent waiting for or building shared artifacts
+    artifact: dict | None = None  # the shared artifact whose failure failed this block
     device: str = "cpu"  # "cpu", or the name of the GPU the block used
     cuda: str | None = None  # the CUDA version the block used, if it used one
 
@@ -129,11 +136,19 @@ class Runner:
         workers: int | None = None,
         package_root: Path | None = None,
         preload: tuple[str, ...] | None = None,
+        artifact_timeout: float = 3600.0,
+        progress_every: float = 10.0,
+        on_event: Callable[[dict], None] | None = None,
+        env: dict[str, str] | None = None,
     ) -> None:
         self.root = Path(root)  # the blocks' working directory
         self.package_root = package_root  # where to import genai_docs from (default: as installed)
         self.preload = preload  # modules the worker imports once (default: the worker's list)
         self.workers = max(1, workers or os.cpu_count() or 1)
+        self.artifact_timeout = artifact_timeout  # seconds a shared artifact build may take
+        self.progress_every = progress_every  # seconds between two progress events of a build
+        self.on_event = on_event  # called with each progress event of an artifact build
+        self.env = env or {}  # added to the blocks' environment
         self._process: subprocess.Popen | None = None
         self._log = None
 
@@ -155,7 +170,7 @@ class Runner:
         else:
             preload = self.preload
         threads = max(1, (os.cpu_count() or 1) // self.workers)
-        env = {**os.environ, **BLOCK_ENV}
+        env = {**os.environ, **BLOCK_ENV, **self.env}
         if self.package_root is not None:
             env["PYTHONPATH"] = os.pathsep.join(
                 filter(None, [str(self.package_root), env.get("PYTHONPATH")])
@@ -168,6 +183,10 @@ class Runner:
             str(self.workers),
             "--threads",
             str(threads),
+            "--artifact-timeout",
+            str(self.artifact_timeout),
+            "--progress-every",
+            str(self.progress_every),
         ]
         command += ["--preload", ",".join(preload)]
         self._log = tempfile.TemporaryFile()  # noqa: SIM115  (lives as long as the worker)
@@ -211,6 +230,10 @@ class Runner:
                 if not line:
                     raise RuntimeError(f"the execution worker died:\n{self._worker_log()}")
                 reply = json.loads(line)
+                if "event" in reply:  # progress of an artifact build, not a block's end
+                    if self.on_event is not None:
+                        self.on_event(reply)
+                    continue
                 replies[reply["id"]] = reply
             return [self._collect(ids[i], replies[i]) for i in ids]
         finally:
@@ -219,27 +242,70 @@ class Runner:
     def _collect(self, out: Path, reply: dict) -> Execution:
         def read(name: str) -> str:
             path = out / name
-            return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+            if not path.exists():
+                return ""
+            size = path.stat().st_size
+            with path.open("rb") as handle:
+                if size <= MAX_OUTPUT_BYTES:
+                    data = handle.read()
+                else:  # keep the head and the tail; the page shows even less (max_lines)
+                    half = MAX_OUTPUT_BYTES // 2
+                    head = handle.read(half)
+                    handle.seek(size - half)
+                    note = f"\n[… {size - 2 * half} octets omis …]\n".encode()
+                    data = head + note + handle.read()
+            return data.decode("utf-8", errors="replace")
 
         execution = Execution(
-            status=reply["status"],
+            status="ok",
             stdout=read("stdout.txt"),
             stderr=read("stderr.txt"),
             seconds=reply["seconds"],
+            artifact_seconds=reply.get("artifact_seconds", 0.0),
         )
         result_file = out / "result.json"
-        if result_file.exists():
-            result = json.loads(result_file.read_text())
+        result = json.loads(result_file.read_text()) if result_file.exists() else None
+        if result is not None:
             execution.error = result["error"]
             execution.error_line = result["error_line"]
+            execution.artifact = result.get("artifact")
             execution.imports = result["imports"]
             execution.device = result["device"]
             execution.cuda = result["cuda"]
             execution.figures = [read(name) for name in result["figures"]]
-        if execution.status == "timeout":
+            for line in read("values.jsonl").splitlines():
+                value = json.loads(line)
+                execution.values[value["name"]] = value["text"]
+        status = reply["status"]
+        if status == "timeout":
+            execution.status = "timeout"
             execution.error = f"timed out after {reply['seconds']:.0f} s"
-        elif not execution.ok and execution.error is None:
-            execution.error = f"the block's process ended abnormally ({execution.status})\n{execution.stderr[-2000:]}"
+            if execution.artifact_seconds >= 1:
+                execution.error += (
+                    f" (not counting {execution.artifact_seconds:.0f} s on shared artifacts)"
+                )
+        elif status == "artifact-timeout":
+            execution.status = status
+            limit = reply["limit"]
+            reason = (
+                f"killed after {limit:.0f} s, the limit of an artifact build (artifact_timeout)"
+            )
+            execution.artifact = {"name": reply["artifact"], "reason": reason, "seconds": limit}
+            execution.error = f"artifact {reply['artifact']!r} failed after {limit:.0f} s: {reason}"
+        elif status == "signal":
+            execution.status = f"killed by signal {reply['signal']}"
+            execution.error = f"the block's process was killed by signal {reply['signal']}"
+        elif result is None or (reply["code"] != 0 and execution.error is None):
+            code = reply["code"]
+            execution.status = f"exit {code}"
+            execution.error = (
+                f"the block's process exited with code {code} before it finished "
+                "(os._exit, or a crash in native code)"
+            )
+        elif execution.error is not None:
+            execution.status = "error"
+        if execution.status.startswith(("killed", "exit")) and execution.stderr.strip():
+            execution.error += "\n" + execution.stderr[-2000:]
         return execution
 
     def close(self) -> None:

@@ -86,7 +86,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``train`` and ``generate`` sub-commands."""
     train = subparsers.add_parser(
         "train",
-        help="entraîner le mini GPT du cours (deux minutes environ sur CPU)",
+        help="entraîner le mini GPT du cours (une à deux minutes sur CPU)",
         description="Entraîne le mini GPT du cours sur le corpus français, ou le relit du cache.",
     )
     train.set_defaults(func=_train)

@@ -28,7 +28,14 @@ import zlib
 from functools import cache
 from pathlib import Path
 
-__all__ = ["DATA_DIR", "corpus_text", "generate_corpus", "probe_stories", "write_corpus"]
+__all__ = [
+    "DATA_DIR",
+    "corpus_text",
+    "generate_corpus",
+    "is_story",
+    "probe_stories",
+    "write_corpus",
+]
 
 DATA_DIR = Path(__file__).parent / "data"
 N_PARAGRAPHS = 12_000
@@ -232,6 +239,13 @@ def corpus_text(split: str = "train") -> str:
     if split not in ("train", "valid"):
         raise ValueError(f"unknown split {split!r}: expected 'train' or 'valid'")
     return (DATA_DIR / f"{split}.txt").read_text(encoding="utf-8")
+
+
+def is_story(paragraph: str) -> bool:
+    """Whether ``paragraph`` is a story whose last noun repeats its first object."""
+    return " a posé " in paragraph and (
+        "Plus tard, il a repris" in paragraph or "Plus tard, elle a repris" in paragraph
+    )
 
 
 def probe_stories(n: int, n_fillers: int, seed: int = 1) -> list[tuple[str, str]]:

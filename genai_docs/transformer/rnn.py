@@ -90,7 +90,7 @@ def _build(directory: Path) -> None:
     tok = tokenizer.load_tokenizer()
     torch.manual_seed(COURSE_TRAIN.seed)
     net = LSTMLanguageModel(lstm_config_like(COURSE_CONFIG))
-    train.train_model(net, train.encode_split(tok, "train"), COURSE_TRAIN)
+    train.train_model(net, train.encode_stream(tok, "train"), COURSE_TRAIN)
     save_model(net, str(directory / "lstm.safetensors"))
     tok.save(str(directory / "tokenizer.json"))
     (directory / "config.json").write_text(json.dumps(asdict(net.config)))

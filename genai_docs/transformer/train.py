@@ -9,7 +9,7 @@ Determinism: the weights are initialised after ``torch.manual_seed(seed)`` and b
 drawn from a ``torch.Generator`` seeded with the same ``seed``, so on one machine the same
 configuration gives the same losses, step for step.
 
-The course model (``COURSE_CONFIG``, ``COURSE_TRAIN``) trains in about two minutes on 2 CPU
+The course model (``COURSE_CONFIG``, ``COURSE_TRAIN``) trains in a minute or two on 2 CPU
 cores; it is built once and cached as safetensors files by ``genai_docs.artifacts``,
 keyed by its configurations, the corpus and this code. Weights are kept at a few steps
 (``COURSE_TRAIN.checkpoints``) so that a page can compare an under-trained model with the
@@ -21,7 +21,8 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from tokenizers import Tokenizer
 from torch import nn
 from tqdm.auto import tqdm
 
-from genai_docs.artifacts import cached_artifact
+from genai_docs.artifacts import cached_artifact, report_progress
 
 from . import config as config_module
 from . import corpus, model, tokenizer
@@ -40,10 +41,13 @@ from .model import GPT
 from .tokenizer import EOS, load_tokenizer
 
 __all__ = [
+    "TokenStream",
     "TrainResult",
     "course_checkpoints",
     "course_losses",
+    "course_record",
     "encode_split",
+    "encode_stream",
     "evaluate_loss",
     "get_batch",
     "held_out_perplexity",
@@ -61,21 +65,57 @@ class TrainResult:
     checkpoints: dict[int, dict[str, torch.Tensor]] = field(default_factory=dict)  # step -> weights
 
 
-def encode_split(tok: Tokenizer, split: str = "train") -> torch.Tensor:
-    """The corpus part ``split`` as one stream of ids (N,), paragraphs separated by EOS."""
+@dataclass(frozen=True)
+class TokenStream:
+    """A corpus part as one stream of token ids, and where its paragraphs start."""
+
+    ids: torch.Tensor  # (N,) every paragraph's ids, each followed by EOS
+    paragraphs: torch.Tensor  # (P,) offset of every paragraph's first token in ids
+    stories: torch.Tensor  # (S,) offsets of the story paragraphs (see corpus.is_story)
+
+
+def encode_stream(tok: Tokenizer, split: str = "train") -> TokenStream:
+    """The corpus part ``split`` as one stream of ids, with its paragraph and story offsets."""
     eos = tok.token_to_id(EOS)
+    lines = corpus.corpus_text(split).splitlines()
     ids: list[int] = []
-    for encoding in tok.encode_batch(corpus.corpus_text(split).splitlines()):
+    paragraphs: list[int] = []
+    stories: list[int] = []
+    for line, encoding in zip(lines, tok.encode_batch(lines), strict=True):
+        paragraphs.append(len(ids))
+        if corpus.is_story(line):
+            stories.append(len(ids))
         ids.extend(encoding.ids)
         ids.append(eos)
-    return torch.tensor(ids, dtype=torch.long)  # (N,)
+    as_tensor = lambda values: torch.tensor(values, dtype=torch.long)  # noqa: E731
+    return TokenStream(as_tensor(ids), as_tensor(paragraphs), as_tensor(stories))
+
+
+def encode_split(tok: Tokenizer, split: str = "train") -> torch.Tensor:
+    """The corpus part ``split`` as one stream of ids (N,), paragraphs separated by EOS."""
+    return encode_stream(tok, split).ids
 
 
 def get_batch(
-    data: torch.Tensor, batch_size: int, seq_len: int, generator: torch.Generator
+    data: torch.Tensor,
+    batch_size: int,
+    seq_len: int,
+    generator: torch.Generator,
+    anchors: Sequence[tuple[torch.Tensor, int]] = (),
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Random windows of ``data``: inputs (B, T) and the next tokens as targets (B, T)."""
-    starts = torch.randint(len(data) - seq_len, (batch_size,), generator=generator)  # (B,)
+    """Windows of ``data``: inputs (B, T) and the next tokens as targets (B, T).
+
+    For each ``(offsets, n)`` of ``anchors``, ``n`` windows start at one of ``offsets``
+    (paragraph starts, say); the other windows start anywhere.
+    """
+    last = len(data) - seq_len  # a window of T + 1 tokens starts before this
+    picks = []
+    for offsets, n in anchors:
+        allowed = offsets[offsets < last]  # (S,)
+        picks.append(allowed[torch.randint(len(allowed), (n,), generator=generator)])  # (n,)
+    rest = batch_size - sum(n for _, n in anchors)
+    picks.append(torch.randint(last, (rest,), generator=generator))  # (rest,)
+    starts = torch.cat(picks)  # (B,)
     offsets = torch.arange(seq_len + 1)  # (T + 1,)
     windows = data[starts[:, None] + offsets]  # (B, T + 1)
     return windows[:, :-1], windows[:, 1:]  # (B, T), (B, T)
@@ -107,16 +147,28 @@ def _quiet() -> bool:
 
 def train_model(
     net: nn.Module,
-    data: torch.Tensor,
+    data: torch.Tensor | TokenStream,
     cfg: TrainConfig,
     on_step: Callable[[int, float], None] | None = None,
 ) -> TrainResult:
     """Train ``net`` (any module with ``forward(idx, targets) -> (logits, loss)``) on ``data``.
 
+    ``data`` is a stream of ids, or a :class:`TokenStream` when ``cfg`` asks for windows
+    that start at paragraphs or stories (``paragraph_windows``, ``story_windows``).
+
     Weights are copied into the result at the steps listed in ``cfg.checkpoints`` (step s:
     after s updates). ``on_step(step, loss)`` is called after every update. A progress bar
     shows in a terminal, never inside the docs build.
     """
+    anchors = []
+    if isinstance(data, TokenStream):
+        anchors = [
+            (data.paragraphs, round(cfg.paragraph_windows * cfg.batch_size)),
+            (data.stories, round(cfg.story_windows * cfg.batch_size)),
+        ]
+        data = data.ids
+    elif cfg.paragraph_windows or cfg.story_windows:
+        raise ValueError("paragraph_windows and story_windows need a TokenStream (encode_stream)")
     generator = torch.Generator().manual_seed(cfg.seed)
     optimizer = _optimizer(net, cfg)
     result = TrainResult()
@@ -131,7 +183,7 @@ def train_model(
     for step in bar:
         for group in optimizer.param_groups:
             group["lr"] = lr_at(step, cfg)
-        x, y = get_batch(data, cfg.batch_size, cfg.seq_len, generator)  # (B, T), (B, T)
+        x, y = get_batch(data, cfg.batch_size, cfg.seq_len, generator, anchors)  # (B, T), (B, T)
         _, loss = net(x, y)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
@@ -141,6 +193,7 @@ def train_model(
         result.losses.append(loss.item())
         bar.set_postfix(perte=f"{result.losses[-1]:.3f}", refresh=False)
         keep(step + 1)
+        report_progress(step + 1, cfg.steps)  # shown in the docs build's log, if building
         if on_step is not None:
             on_step(step + 1, result.losses[-1])
     net.eval()
@@ -183,12 +236,20 @@ def _build_course(directory: Path, on_step: Callable[[int, float], None] | None 
         )
     torch.manual_seed(COURSE_TRAIN.seed)
     net = GPT(COURSE_CONFIG)
-    result = train_model(net, encode_split(tok, "train"), COURSE_TRAIN, on_step=on_step)
+    start = time.perf_counter()
+    result = train_model(net, encode_stream(tok, "train"), COURSE_TRAIN, on_step=on_step)
+    seconds = time.perf_counter() - start
     for step, state in result.checkpoints.items():
         net.load_state_dict(state)
         save_model(net, str(directory / f"step_{step}.safetensors"))
     tok.save(str(directory / "tokenizer.json"))
-    meta = {"config": asdict(COURSE_CONFIG), "train": asdict(COURSE_TRAIN), "losses": result.losses}
+    meta = {
+        "config": asdict(COURSE_CONFIG),
+        "train": asdict(COURSE_TRAIN),
+        "losses": result.losses,
+        "seconds": round(seconds, 1),  # on the machine that trained it
+        "threads": torch.get_num_threads(),
+    }
     (directory / "training.json").write_text(json.dumps(meta, indent=1))
 
 
@@ -213,14 +274,19 @@ def course_checkpoints() -> tuple[int, ...]:
 
 def course_losses() -> list[float]:
     """The course model's training loss at every step."""
-    return json.loads((course_dir() / "training.json").read_text())["losses"]
+    return course_record()["losses"]
+
+
+def course_record() -> dict:
+    """What the course model's training recorded: its configs, losses, time and threads."""
+    return json.loads((course_dir() / "training.json").read_text())
 
 
 def load_course_model(step: int | None = None) -> tuple[GPT, Tokenizer]:
     """The trained course model (in eval mode) and its tokenizer.
 
     ``step`` picks an earlier checkpoint, one of ``course_checkpoints()``; None means the
-    end of training. The first call trains the model (about two minutes on 2 CPU cores).
+    end of training. The first call trains the model (a minute or two on 2 CPU cores).
     """
     step = COURSE_TRAIN.steps if step is None else step
     if step not in COURSE_TRAIN.checkpoints:
