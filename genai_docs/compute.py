@@ -7,8 +7,12 @@
   "Training Compute-Optimal Large Language Models", the "Chinchilla" paper, table 3).
 
 Converting operations into GPU time needs the GPU's peak throughput and the fraction of it
-that training achieves (the *model FLOPs utilisation*, MFU; 30 to 50 % is typical of large
-runs: Chowdhery et al., 2022, "PaLM", table 3, report 46.2 %).
+that training achieves, the *model FLOPs utilisation* (MFU). Large runs reach 30 to 50 %:
+Chowdhery et al., 2022, "PaLM", table 3, report 46.2 %; Llama Team, 2024, "The Llama 3
+Herd of Models", table 4, report 38 to 43 % in bf16 on H100s. The course makes one
+assumption for every page that turns FLOPs into time: an H100 at ``DEFAULT_MFU`` = 40 % of
+its dense bf16 peak (:data:`GPU_PEAK_FLOPS`, :data:`DEFAULT_GPU`). :func:`implied_mfu` runs
+the conversion backwards, from the GPU-hours a model's authors published.
 """
 
 from __future__ import annotations
@@ -17,13 +21,23 @@ from dataclasses import dataclass
 
 __all__ = [
     "A100_BF16_FLOPS",
+    "DEFAULT_GPU",
+    "DEFAULT_MFU",
+    "GPU_PEAK_FLOPS",
+    "H100_BF16_FLOPS",
+    "TOKENS_PER_PARAMETER",
     "TrainingCost",
     "chinchilla_tokens",
+    "implied_mfu",
     "training_cost",
     "training_flops",
 ]
 
-A100_BF16_FLOPS = 312e12  # NVIDIA A100 peak dense bf16 throughput (NVIDIA A100 datasheet)
+A100_BF16_FLOPS = 312e12  # NVIDIA A100 peak dense bf16 throughput (A100 datasheet: 624 sparse)
+H100_BF16_FLOPS = 989e12  # NVIDIA H100 SXM peak dense bf16 (H100 datasheet: 1 979 sparse)
+GPU_PEAK_FLOPS = {"A100": A100_BF16_FLOPS, "H100": H100_BF16_FLOPS}
+DEFAULT_GPU = "H100"  # the GPU the course's time estimates assume
+DEFAULT_MFU = 0.4  # the share of its peak that the course assumes training achieves
 TOKENS_PER_PARAMETER = 20  # Chinchilla's compute-optimal ratio
 
 
@@ -46,10 +60,24 @@ class TrainingCost:
 
 
 def training_cost(
-    n_params: float, n_tokens: float, peak_flops: float = A100_BF16_FLOPS, mfu: float = 0.4
+    n_params: float,
+    n_tokens: float,
+    peak_flops: float = GPU_PEAK_FLOPS[DEFAULT_GPU],
+    mfu: float = DEFAULT_MFU,
 ) -> TrainingCost:
     """FLOPs and GPU-hours to train a model; ``mfu`` is the fraction of peak achieved."""
     if not 0 < mfu <= 1:
         raise ValueError("mfu must be in (0, 1]")
     flops = training_flops(n_params, n_tokens)
     return TrainingCost(flops, flops / (peak_flops * mfu) / 3600.0)
+
+
+def implied_mfu(flops: float, gpu_hours: float, peak_flops: float) -> float:
+    """The utilisation that ``flops`` in ``gpu_hours`` hours at ``peak_flops`` implies.
+
+    The inverse of :func:`training_cost`: from a published number of GPU-hours, the share
+    of the GPU's peak the run achieved, if it did nothing but ``flops`` operations.
+    """
+    if flops <= 0 or gpu_hours <= 0 or peak_flops <= 0:
+        raise ValueError("flops, gpu_hours and peak_flops must be positive")
+    return flops / (gpu_hours * 3600.0 * peak_flops)

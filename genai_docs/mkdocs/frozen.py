@@ -6,8 +6,9 @@ the snippet's code (``input_hash``), the hashes of the library files it imported
 where it came from (GPU name, torch and CUDA versions, Python, date, commit). A build
 without CUDA shows that output and its provenance instead of running the block. The
 output is *stale* when the snippet's code changed since: the build then runs it on CPU
-and says so. A change of the library files it imported is reported by
-``genai-docs frozen`` as drift, since only a GPU can tell whether it matters.
+and says so. When a library file it imported changed since, the page still shows the GPU
+output (only a GPU can tell whether the change matters) under a note naming the changed
+files and the date of the recording, and ``genai-docs frozen --check`` fails.
 """
 
 from __future__ import annotations
@@ -108,6 +109,10 @@ class FrozenStore:
         path = self.package_root / name
         return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
+    def library_drift(self, frozen: Frozen) -> list[str]:
+        """The library files the output's run imported that have changed since (sorted)."""
+        return sorted(name for name, digest in frozen.imports.items() if self._hash(name) != digest)
+
     def staleness(self, frozen: Frozen) -> list[str]:
         """Why a frozen output no longer matches the repository (empty: it matches)."""
         reasons = []
@@ -116,7 +121,7 @@ class FrozenStore:
             reasons.append("snippet removed")
         elif code_hash(snippet.read_text(encoding="utf-8")) != frozen.input_hash:
             reasons.append("snippet changed")
-        drift = [name for name, digest in frozen.imports.items() if self._hash(name) != digest]
+        drift = self.library_drift(frozen)
         if drift:
             reasons.append("library changed: " + ", ".join(drift))
         return reasons

@@ -11,6 +11,7 @@ keeps serving. See :mod:`genai_docs.mkdocs.engine` for the cache and frozen outp
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import time
 from pathlib import Path
@@ -22,8 +23,12 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
 from genai_docs.mkdocs.blocks import Block, BlockError, base_paths, find_blocks
-from genai_docs.mkdocs.engine import Engine, Outcome, summary_line
+from genai_docs.mkdocs.cache import write_atomic
+from genai_docs.mkdocs.engine import Engine, Outcome, artifact_failures, summary_line
+from genai_docs.mkdocs.inline import Published, substitute
+from genai_docs.mkdocs.notebook import executed_notebook, job_code, read_notebook
 from genai_docs.mkdocs.render import render_block, render_source
+from genai_docs.mkdocs.vendor import vendor_files
 
 log = logging.getLogger("mkdocs.plugins.genai_docs")
 
@@ -40,13 +45,49 @@ class ExecConfig(base.Config):
     workers = c.Type(int, default=0)
     """How many blocks run at once; 0 means one per CPU core."""
     timeout = c.Type(int, default=300)
-    """Seconds a block may run before it is killed, unless it sets its own ``timeout``."""
+    """Seconds a block may run before it is killed, unless it sets its own ``timeout``. Time
+    spent building or waiting for a shared artifact (the trained course model) is not
+    counted: that has its own limit, ``artifact_timeout``."""
+    artifact_timeout = c.Type(int, default=3600)
+    """Seconds a shared artifact build (``genai_docs.artifacts.cached_artifact``) may take."""
+    max_lines = c.Type(int, default=500)
+    """Most lines of a block's output shown in the page (head and tail kept), unless the
+    block sets its own ``max_lines``; more is cut, with a note, and a warning in the log."""
     preload = c.Optional(c.ListOfItems(c.Type(str)))
     """Modules the worker imports once before forking the blocks, so a block importing them
     starts in milliseconds. Default: those of numpy, matplotlib, torch and transformers that
     the blocks to run may import (found statically, following genai_docs' own imports)."""
-    watch = c.ListOfItems(c.Type(str), default=["snippets", "genai_docs"])
+    notebooks = c.ListOfItems(c.Type(str), default=[])
+    """Jupytext sources (``notebooks/atelier.py``) executed like blocks and added to the
+    site as ``<name>.ipynb`` pages, for mkdocs-jupyter (listed after this plugin) to render."""
+    watch = c.ListOfItems(c.Type(str), default=["snippets", "genai_docs", "notebooks"])
     """Folders that ``mkdocs serve`` watches besides the docs (relative to mkdocs.yml)."""
+    vendor = c.DictOfItems(c.Type(str), default={})
+    """Files served by the site from elsewhere, ``site path: source`` (a file or a folder,
+    relative to mkdocs.yml): the JavaScript installed from npm by ``make setup``. A missing
+    source fails the build. See :mod:`genai_docs.mkdocs.vendor`."""
+
+
+def _warn(message: str, chosen: bool) -> None:
+    """An output cut by the default limit is a warning (``--strict`` fails); a chosen cut is not."""
+    (log.info if chosen else log.warning)(f"genai_docs: {message}")
+
+
+def failure_message(failures: list[Outcome]) -> str:
+    """One message for the build log: each failed artifact once, then each other failure."""
+    parts = [f"genai_docs: {len(failures)} block(s) failed"]
+    grouped = artifact_failures(failures)
+    for name, (why, outcomes) in grouped.items():
+        needing = "\n".join(f"  {outcome.failure()}" for outcome in outcomes)
+        # the block that ran the build holds the build's own traceback
+        cause = next(
+            (o.execution.error for o in outcomes if o.execution.artifact.get("built_here")), None
+        )
+        text = f"artifact {name!r} failed after {why['seconds']:.0f} s: {why['reason']}\n"
+        text += f"{len(outcomes)} block(s) need it; it was built once, not retried:\n{needing}"
+        parts.append(text + (f"\n{cause.rstrip()}" if cause else ""))
+    parts += [o.failure() for o in failures if o.execution.artifact is None]
+    return "\n\n".join(parts)
 
 
 class ExecPlugin(BasePlugin[ExecConfig]):
@@ -67,9 +108,11 @@ class ExecPlugin(BasePlugin[ExecConfig]):
             raise PluginError(
                 "genai_docs: add 'pymdownx.superfences' to markdown_extensions (needed to show code and tabs)"
             )
-        if self.config.timeout <= 0 or self.config.workers < 0:
+        limits = (self.config.timeout, self.config.artifact_timeout, self.config.max_lines)
+        if min(limits) <= 0 or self.config.workers < 0:
             raise PluginError(
-                "genai_docs: 'timeout' must be positive and 'workers' zero or positive"
+                "genai_docs: 'timeout', 'artifact_timeout' and 'max_lines' must be positive, "
+                "'workers' zero or positive"
             )
         self.base_paths = base_paths(config.mdx_configs.get("pymdownx.snippets", {}), self.root)
         return config
@@ -87,6 +130,7 @@ class ExecPlugin(BasePlugin[ExecConfig]):
 
     def on_files(self, files, *, config):
         self.outcomes, self.page_errors, self.figures = {}, {}, {}
+        vendor_files(config, files, self.root, self.config.vendor)
         collected: list[tuple[str, list[Block]]] = []
         for file in files.documentation_pages():
             try:
@@ -95,11 +139,20 @@ class ExecPlugin(BasePlugin[ExecConfig]):
                 if not self.serving:
                     raise PluginError(f"genai_docs: {exc}") from None
                 self.page_errors[file.src_uri] = str(exc)
+        self._add_snippets(files, config, [b for _, page_blocks in collected for b in page_blocks])
+        notebooks = [(path, read_notebook(self.root / path)) for path in self.config.notebooks]
+        notebook_blocks = [
+            Block(path, 1, job_code(notebook), path, {"timeout": "900"})
+            for path, notebook in notebooks
+        ]
         if not self.config.execute:
+            for path, notebook in notebooks:
+                self._add_notebook(files, config, path, notebook)
             return files
 
         start = time.perf_counter()
         blocks = [block for _, page_blocks in collected for block in page_blocks]
+        blocks += notebook_blocks
         with Engine(
             self.root,
             self.root / self.config.cache_dir,
@@ -107,24 +160,42 @@ class ExecPlugin(BasePlugin[ExecConfig]):
             workers=self.config.workers or None,
             timeout=self.config.timeout,
             preload=tuple(self.config.preload) if self.config.preload is not None else None,
+            artifact_timeout=self.config.artifact_timeout,
         ) as engine:
             outcomes = engine.run(blocks)
             seconds = time.perf_counter() - start
             engine.write_report(outcomes, seconds)
-        log.info(summary_line(outcomes, seconds))
+        log.info(summary_line(outcomes, seconds, engine.artifacts))
 
         remaining = iter(outcomes)
         for src_uri, page_blocks in collected:
             self.outcomes[src_uri] = [next(remaining) for _ in page_blocks]
+        for (path, notebook), outcome in zip(notebooks, remaining, strict=True):
+            if outcome.status != "failed":
+                notebook = executed_notebook(notebook, outcome.execution.stdout)
+            self._add_notebook(files, config, path, notebook)
         self._add_figures(files, config, outcomes)
 
         failures = [outcome for outcome in outcomes if outcome.status == "failed"]
-        for outcome in failures:
-            (log.error if self.serving else log.debug)(outcome.failure())
+        message = failure_message(failures)
+        if failures and self.serving:
+            log.error(message)
         if failures and not self.serving:
-            details = "\n\n".join(outcome.failure() for outcome in failures)
-            raise PluginError(f"genai_docs: {len(failures)} block(s) failed\n\n{details}")
+            raise PluginError(message)
         return files
+
+    def _add_snippets(self, files, config, blocks: list[Block]) -> None:
+        """Every snippet a page shows, as a file of the site, for its download link."""
+        for block in blocks:
+            if block.snippet and files.get_file_from_path(block.snippet) is None:
+                files.append(File.generated(config, block.snippet, content=block.code))
+
+    def _add_notebook(self, files, config, path: str, notebook: dict) -> None:
+        """Write the (executed) notebook under the cache and add it to the site's pages."""
+        folder = self.root / self.config.cache_dir / "notebooks"
+        name = f"{Path(path).stem}.ipynb"
+        write_atomic(folder / name, json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")
+        files.append(File(name, str(folder), config.site_dir, config.use_directory_urls))
 
     def _add_figures(self, files, config, outcomes: list[Outcome]) -> None:
         for outcome in outcomes:
@@ -144,19 +215,49 @@ class ExecPlugin(BasePlugin[ExecConfig]):
             blocks = self._page_blocks(page.file, markdown)
         except BlockError as exc:
             raise PluginError(f"genai_docs: {exc}") from None
-        if not blocks:
-            return markdown
-        outcomes = self.outcomes.get(src_uri)
-        if self.config.execute and (outcomes is None or len(outcomes) != len(blocks)):
+        outcomes = self.outcomes.get(src_uri, [])
+        if self.config.execute and len(outcomes) != len(blocks):
             raise PluginError(
                 f"genai_docs: the blocks of {src_uri} changed during the build; build again"
             )
-        lines = markdown.splitlines()
+        markdown = self._cite_values(markdown, blocks, outcomes, page)
+        lines = markdown.split("\n")
         for index in reversed(range(len(blocks))):
             block = blocks[index]
             if self.config.execute:
-                rendered = render_block(outcomes[index], self.figures[id(outcomes[index])], src_uri)
+                outcome = outcomes[index]
+                rendered = render_block(
+                    outcome, self.figures[id(outcome)], src_uri, self.config.max_lines, _warn
+                )
             else:
-                rendered = render_source(block)
+                rendered = render_source(block, src_uri)
             lines[block.start : block.end] = rendered.splitlines()
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines).rstrip("\n") + "\n"
+
+    def _cite_values(self, markdown: str, blocks: list[Block], outcomes: list[Outcome], page):
+        """Replace ``{{ name }}`` in the prose with the values the page's blocks published."""
+        if "{{" not in markdown:
+            return markdown
+        where = Path(page.file.abs_src_path).resolve().relative_to(self.root).as_posix()
+        values: dict[str, Published] | None = None
+        errors: list[str] = []
+        if self.config.execute:
+            values = {}
+            for outcome in outcomes:
+                source = outcome.block.snippet or outcome.block.where
+                for name, text in (outcome.execution.values if outcome.execution else {}).items():
+                    if name in values and values[name].source != source:
+                        errors.append(
+                            f"{outcome.block.where}: value {name!r} is published twice on this "
+                            f"page (also by {values[name].source})"
+                        )
+                    values[name] = Published(text, source)
+        skip = [(block.start, block.end) for block in blocks]
+        markdown, missing = substitute(markdown, values, where, skip)
+        errors += missing
+        if errors and not any(o.status == "failed" for o in outcomes):
+            message = "genai_docs: " + "\n".join(errors)
+            if not self.serving:
+                raise PluginError(message)
+            log.error(message)
+        return markdown

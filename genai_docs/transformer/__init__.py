@@ -9,7 +9,8 @@ small enough to read in one sitting and to train on a laptop CPU in a minute or 
 - ``train``: a seeded training loop and the cached course model (``load_course_model``);
 - ``generate``: sampling with temperature and top-k, and the top-k next tokens;
 - ``hf``: the same model as a Hugging Face ``GPT2LMHeadModel`` (weights copied across);
-- ``rnn``: an LSTM language model of similar size, for the RNN-versus-transformer lesson.
+- ``rnn``: an LSTM language model of similar size, for the RNN-versus-transformer lesson;
+- ``probe``: the long-range probe, which checks that a model copies a distant object.
 
 Attributes are imported lazily (PEP 562), so that ``genai-docs --help``, which imports this
 package's ``cli`` module, does not pay for importing torch.
@@ -17,8 +18,9 @@ package's ``cli`` module, does not pay for importing torch.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from genai_docs.lazy import lazy_exports
 
 # public name -> submodule that defines it
 _EXPORTS = {
@@ -30,6 +32,8 @@ _EXPORTS = {
     "corpus_text": "corpus",
     "generate_corpus": "corpus",
     "probe_stories": "corpus",
+    "is_story": "corpus",
+    "probe_accuracy": "probe",
     "train_tokenizer": "tokenizer",
     "show_pieces": "pieces",
     "token_bytes": "pieces",
@@ -39,7 +43,10 @@ _EXPORTS = {
     "load_course_model": "train",
     "course_checkpoints": "train",
     "course_losses": "train",
+    "course_record": "train",
     "encode_split": "train",
+    "encode_stream": "train",
+    "TokenStream": "train",
     "evaluate_loss": "train",
     "held_out_perplexity": "train",
     "generate": "generate",
@@ -52,34 +59,51 @@ _EXPORTS = {
     "LSTMLanguageModel": "rnn",
     "lstm_config_like": "rnn",
     "load_course_lstm": "rnn",
+    "DIST_CONFIG": "distributed",
+    "DIST_TRAIN": "distributed",
+    "RankReport": "distributed",
+    "predicted_bytes": "distributed",
+    "run_distributed": "distributed",
+    "single_process_losses": "distributed",
 }
 
 __all__ = [
     "COURSE_CONFIG",
     "COURSE_TRAIN",
+    "DIST_CONFIG",
+    "DIST_TRAIN",
     "GPT",
     "GPTConfig",
     "LSTMConfig",
     "LSTMLanguageModel",
+    "RankReport",
+    "TokenStream",
     "TrainConfig",
     "TrainResult",
     "complete",
     "corpus_text",
     "course_checkpoints",
     "course_losses",
+    "course_record",
     "encode_split",
+    "encode_stream",
     "evaluate_loss",
     "from_hf",
     "generate",
     "generate_corpus",
     "held_out_perplexity",
+    "is_story",
     "hf_config",
     "load_course_lstm",
     "load_course_model",
     "load_tokenizer",
     "lstm_config_like",
+    "predicted_bytes",
+    "probe_accuracy",
     "probe_stories",
+    "run_distributed",
     "show_pieces",
+    "single_process_losses",
     "to_hf",
     "top_k_next_tokens",
     "train_model",
@@ -89,18 +113,22 @@ __all__ = [
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .config import COURSE_CONFIG, COURSE_TRAIN, GPTConfig, TrainConfig
-    from .corpus import corpus_text, generate_corpus, probe_stories
+    from .corpus import corpus_text, generate_corpus, is_story, probe_stories
     from .generate import complete, generate, top_k_next_tokens
     from .hf import from_hf, hf_config, to_hf
     from .model import GPT
     from .pieces import show_pieces, token_bytes
+    from .probe import probe_accuracy
     from .rnn import LSTMConfig, LSTMLanguageModel, load_course_lstm, lstm_config_like
     from .tokenizer import load_tokenizer, train_tokenizer
     from .train import (
+        TokenStream,
         TrainResult,
         course_checkpoints,
         course_losses,
+        course_record,
         encode_split,
+        encode_stream,
         evaluate_loss,
         held_out_perplexity,
         load_course_model,
@@ -108,13 +136,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -1,8 +1,11 @@
 # Plus le modèle « lit », plus ses prédictions se nuancent : la distribution du mot qui
 # suit « un », apprise sur un texte court puis sur un texte plus long.
 import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter
 
 from genai_docs.bigram import BigramModel
+from genai_docs.french import percent
+from genai_docs.values import publish
 
 court = "Omar a frappé un objet rond. Omar a vu un objet jaune."
 long = (
@@ -24,6 +27,10 @@ for ax, (titre, texte) in zip(
     ax.bar(mots, probas, color="tab:blue")
     ax.set_title(f"Après « un » : {titre}")
     ax.set_ylim(0, 1)
-    print(f"{titre:>16} : " + ", ".join(f"{m} {p:.0%}" for m, p in candidats))
+    print(f"{titre:>16} : " + ", ".join(f"{m} {percent(p, 0)}" for m, p in candidats))
+    if titre == "texte plus long":
+        publish("ballon_texte_long", percent(dict(candidats)["ballon"], 0))
+        publish("objet_texte_long", percent(dict(candidats)["objet"], 0))
 axes[0].set_ylabel("probabilité")
+axes[0].yaxis.set_major_formatter(FuncFormatter(lambda p, _: percent(p, 0)))
 fig.tight_layout()

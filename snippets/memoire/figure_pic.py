@@ -1,4 +1,4 @@
-# Ce qui occupe la mémoire au pic, pour trois réglages d'entraînement de TinyLlama.
+# Ce qui occupe la mémoire au pic, pour quatre réglages d'entraînement de TinyLlama.
 from genai_docs.memory import TrainingConfig, estimate_training, model_shape, plot_estimates
 
 modele = model_shape("tinyllama-1.1b")
@@ -10,6 +10,10 @@ reglages = {
 }
 estimations = [estimate_training(modele, cfg) for cfg in reglages.values()]
 plot_estimates(
-    estimations, list(reglages), unit="Go", title="TinyLlama 1,1 B : pic d'un pas d'entraînement"
+    estimations,
+    list(reglages),
+    unit="Go",
+    title="TinyLlama (1,1 milliard de paramètres) : pic d'un pas d'entraînement",
 )
+print("**Le pic en fp32, batch de 4 séquences de 2048 *tokens*, partie par partie**\n")
 print(estimations[1].table("Go"))

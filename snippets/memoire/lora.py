@@ -8,11 +8,13 @@ from genai_docs.memory import (
     lora_params,
     model_shape,
 )
+from genai_docs.values import publish
 
 modele = model_shape("llama-2-7b")
 entraines = lora_params(modele, 16)
 print(f"paramètres entraînés par LoRA (rang 16 ; q, k, v, o) : {format_number(entraines, 0)}")
 print(f"soit {format_percent(entraines / modele.params)} du modèle\n")
+publish("part_lora", format_percent(entraines / modele.params))
 for nom, cfg in [
     ("complet, précision mixte", TrainingConfig(1, 2048, "mixed", recompute="full")),
     ("LoRA, base en bf16", TrainingConfig(1, 2048, "bf16", recompute="full", lora_rank=16)),
@@ -21,4 +23,6 @@ for nom, cfg in [
         TrainingConfig(1, 2048, "bf16", recompute="full", lora_rank=16, qlora=True),
     ),
 ]:
-    print(f"{nom:>26} : {format_number(estimate_training(modele, cfg).total_bytes / GB, 1)} Go")
+    octets = estimate_training(modele, cfg).total_bytes
+    print(f"{nom:>26} : {format_number(octets / GB, 1)} Go")
+    publish(f"pic_{nom.split(',')[0].lower()}", f"{format_number(octets / GB, 1)}\u00a0Go")

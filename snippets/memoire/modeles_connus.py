@@ -1,7 +1,9 @@
-# Des modèles connus : paramètres exacts, inférence en bf16, entraînement complet
-# (une séquence de la longueur indiquée ; « — » : architecture hors de nos formules d'activations).
+# Des modèles connus : paramètres exacts, inférence en bf16 (un prompt de la longueur
+# indiquée, comme `model.generate` le lit), entraînement complet (une séquence de cette
+# longueur). « — » : architecture hors de nos formules (encodeurs, encodeur-décodeur).
 from genai_docs.memory import (
     GB,
+    InferenceConfig,
     TrainingConfig,
     estimate_inference,
     estimate_training,
@@ -9,15 +11,22 @@ from genai_docs.memory import (
     model_shape,
     registry_names,
 )
+from genai_docs.values import publish
 
 print("| modèle | paramètres | tokens | inférence bf16 (Go) | entraînement mixte AdamW (Go) |")
 print("| --- | ---: | ---: | ---: | ---: |")
 for nom in registry_names():
     forme = model_shape(nom)
     seq = 512 if nom in ("bert-base", "t5-small") else 1024 if nom.startswith("gpt2") else 2048
-    inference = estimate_inference(forme, 1, seq, "bf16").total_bytes
-    cfg = TrainingConfig(1, seq, "mixed")
-    entrainement = estimate_training(forme, cfg).total_bytes if forme.family != "other" else None
-    texte = format_number(entrainement / GB, 1) if entrainement else "—"
+    if forme.family == "other":
+        inference = entrainement = "—"
+    else:
+        octets = estimate_inference(forme, InferenceConfig(1, seq, dtype="bf16")).total_bytes
+        inference = format_number(octets / GB)
+        octets = estimate_training(forme, TrainingConfig(1, seq, "mixed")).total_bytes
+        entrainement = format_number(octets / GB, 1)
+    if nom == "llama-2-7b":
+        publish("inference_7b", f"{inference}\u00a0Go")
+        publish("entrainement_7b", f"{entrainement}\u00a0Go")
     n = format_number(forme.params, 0)
-    print(f"| {nom} | {n} | {seq} | {format_number(inference / GB)} | {texte} |")
+    print(f"| {nom} | {n} | {seq} | {inference} | {entrainement} |")

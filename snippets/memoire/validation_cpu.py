@@ -2,6 +2,9 @@
 # mesuré par le traceur de mémoire de PyTorch (MemTracker) sur de petits modèles, sur CPU.
 import statistics
 
+from transformers import GPT2Config
+
+from genai_docs import french
 from genai_docs.memory import (
     TrainingConfig,
     estimate_training,
@@ -11,8 +14,16 @@ from genai_docs.memory import (
     model_shape,
     tiny_configs,
 )
+from genai_docs.values import publish
 
-petits = {"GPT-2": tiny_configs()["gpt2"], "Llama": tiny_configs()["llama"]}
+petits = {
+    "GPT-2": tiny_configs()["gpt2"],
+    "Llama": tiny_configs()["llama"],
+    # largeur 256, 4 blocs, vocabulaire de 8 000 tokens : la perte pèse lourd au pic
+    "GPT-2 large vocabulaire": GPT2Config(
+        n_embd=256, n_layer=4, n_head=4, vocab_size=8000, n_positions=512
+    ),
+}
 # device="cpu" : la prédiction suit les noyaux du CPU, là où la mesure est faite.
 cas = [
     ("GPT-2", TrainingConfig(1, 64, "fp32", "adamw", device="cpu")),
@@ -21,6 +32,7 @@ cas = [
     ("Llama", TrainingConfig(4, 128, "fp32", "adamw", device="cpu")),
     ("Llama", TrainingConfig(2, 128, "bf16", "adamw", attention="eager", device="cpu")),
     ("Llama", TrainingConfig(2, 128, "fp32", "sgd", recompute="full", device="cpu")),
+    ("GPT-2 large vocabulaire", TrainingConfig(4, 256, "bf16", "adamw", device="cpu")),
 ]
 print(
     "| modèle | précision | optimiseur | batch × tokens | recalcul | attention | prédit (Mo) | mesuré (Mo) | écart |"
@@ -35,9 +47,11 @@ for nom, cfg in cas:
     ligne = (
         f"| {nom} | {cfg.precision} | {cfg.optimizer} | {cfg.batch_size} × {cfg.seq_len} | {recalcul} "
         f"| {cfg.attention} | {format_number(prevu / 1e6)} | {format_number(mesure / 1e6)} "
-        f"| {'+' if ecarts[-1] >= 0 else '−'}{format_percent(abs(ecarts[-1]))} |"
+        f"| {'+' if ecarts[-1] >= 0 else ''}{french.percent(ecarts[-1])} |"
     )
     print(ligne)
 pire = max(ecarts, key=abs)
 mediane = statistics.median(abs(e) for e in ecarts)
 print(f"\nÉcart maximal : {format_percent(abs(pire))} ; écart médian : {format_percent(mediane)}.")
+publish("erreur_cpu_max", format_percent(abs(pire)))
+publish("erreur_cpu_mediane", format_percent(mediane))

@@ -1,6 +1,7 @@
 # La perte d'entraînement pas à pas, et la probabilité de « ballon » à chaque point de contrôle.
 import matplotlib.pyplot as plt
 
+from genai_docs import french
 from genai_docs.transformer import (
     course_checkpoints,
     course_losses,
@@ -33,5 +34,5 @@ droite.set_xlabel("pas d'entraînement")
 droite.set_ylabel("P(« ballon » | « Omar a frappé un »)")
 droite.set_title("« ballon » devient le mot le plus probable")
 for i, p in enumerate(p_ballon):
-    droite.text(i, p + 0.02, f"{100 * p:.0f} %", ha="center")
+    droite.text(i, p + 0.02, french.percent(p, 0), ha="center")
 fig.tight_layout()

@@ -1,7 +1,9 @@
 # Des logits aux probabilités (softmax), puis la perte d'entropie croisée sur un exemple.
 import torch
 
+from genai_docs import french
 from genai_docs.transformer import load_course_model
+from genai_docs.values import publish
 
 modele, tokeniseur = load_course_model()
 ids = torch.tensor([tokeniseur.encode("Omar a frappé un").ids])  # (1, T)
@@ -13,17 +15,22 @@ z = logits[0, -1]  # les scores du token qui suit « un »
 p = torch.exp(z - z.max()) / torch.exp(z - z.max()).sum()
 assert torch.allclose(p, torch.softmax(z, dim=-1))
 print(
-    f"{len(z)} logits, de {z.min():.1f} à {z.max():.1f} ; les probabilités somment à {p.sum():.4f}"
+    f"{len(z)} logits, de {french.number(z.min(), 1)} à {french.number(z.max(), 1)} ; "
+    f"les probabilités somment à {french.number(p.sum(), 4)}"
 )
 
-for mot in [" ballon", " tambour", " livre", " jaune"]:
-    i = tokeniseur.token_to_id(tokeniseur.encode(mot).tokens[0])
+for mot in ["ballon", "tambour", "livre", "jaune"]:
+    i = tokeniseur.encode(" " + mot).ids[0]  # le token de « ␣ballon »
+    perte = -torch.log(p[i]).item()
     print(
-        f"  {mot!r:<11} logit {z[i]:6.2f}   probabilité {p[i]:.4f}   perte -log p = {-torch.log(p[i]):.3f}"
+        f"  {mot:<8} logit {french.number(z[i], 2):>6}   probabilité {french.number(p[i], 4)}"
+        f"   perte −log p = {french.number(perte, 3)}"
     )
+    publish(f"proba_{mot}", french.percent(p[i].item()))
+    publish(f"perte_{mot}", perte, 2 if perte < 10 else 1)
 
-# la perte d'une phrase entière : la moyenne des -log p du bon token suivant, position par position
+# la perte d'une phrase entière : la moyenne des −log p du bon token suivant, position par position
 phrase = torch.tensor([tokeniseur.encode("Omar a frappé un ballon au parc.").ids])  # (1, T)
 _, perte = modele(phrase[:, :-1], phrase[:, 1:])
-print(f"\nPerte moyenne sur « Omar a frappé un ballon au parc. » : {perte:.3f}")
-print(f"Perplexité (exp de la perte) : {perte.exp():.2f}")
+print(f"\nPerte moyenne sur « Omar a frappé un ballon au parc. » : {french.number(perte, 3)}")
+print(f"Perplexité (exp de la perte) : {french.number(perte.exp(), 2)}")

@@ -1,52 +1,101 @@
-# Combien coûte un pré-entraînement ? La règle C ≈ 6·N·D (Kaplan et al., 2020) :
-# environ 6 opérations par paramètre et par token vu (2 en avant, 4 pour la rétropropagation).
-# Les chiffres publiés viennent des articles et fiches de modèles cités sous le tableau.
-from genai_docs.compute import training_flops
-from genai_docs.pretraining import FamilyConfig, build_course_vocab, build_model, count_parameters
+# Combien coûte un pré-entraînement ? La règle C ≈ 6·N·D (Kaplan et al., 2020), comparée aux
+# chiffres que les auteurs ont publiés (sources sous le tableau). Quand ils publient des
+# heures-GPU, on les convertit en MFU : la part de la crête de leurs GPU que ces heures
+# impliquent. La dernière colonne suit l'hypothèse commune au cours (genai_docs.compute).
+from genai_docs.compute import (
+    DEFAULT_GPU,
+    DEFAULT_MFU,
+    GPU_PEAK_FLOPS,
+    implied_mfu,
+    training_cost,
+    training_flops,
+)
+from genai_docs.french import number, percent, scientific
+from genai_docs.transformer import COURSE_CONFIG, COURSE_TRAIN, GPT
+from genai_docs.values import publish
 
-H100_FLOPS = 400e12  # hypothèse : un H100 soutient ~400 TFLOP/s en bf16 (~40 % de sa crête)
 SECONDES_PAR_AN = 365.25 * 24 * 3600
 
-mini_gpt = count_parameters(build_model("gpt", FamilyConfig.for_vocab(build_course_vocab())))
+# Le mini-GPT du cours (leçon « Mot suivant ») : ses paramètres, et les tokens vus pendant
+# son entraînement (pas × séquences par pas × tokens par séquence).
+n_mini = GPT(COURSE_CONFIG).num_parameters()
+d_mini = COURSE_TRAIN.steps * COURSE_TRAIN.batch_size * COURSE_TRAIN.seq_len
 
-# (modèle, N paramètres, D tokens d'entraînement, chiffre publié)
+# (modèle, N paramètres, D tokens, (FLOP publiés, chiffres significatifs),
+#  (GPU, heures-GPU publiées), source)
 modeles = [
-    ("Notre GPT miniature, sur 1 million de tokens", mini_gpt, 1e6, "—"),
-    ("GPT-3 (2020)", 175e9, 300e9, "3,14 × 10²³ FLOP [1]"),
-    ("BLOOM (2022)", 176e9, 366e9, "1 082 990 heures GPU A100 ; 2 à 5 M$ [2]"),
-    ("Llama 2 70B (2023)", 70e9, 2e12, "1 720 320 heures GPU A100 [3]"),
-    ("Llama 3.1 405B (2024)", 405e9, 15.6e12, "3,8 × 10²⁵ FLOP ; 30,84 M heures GPU H100 [4]"),
+    ("Le mini-GPT du cours", n_mini, d_mini, None, None, "—"),
+    ("GPT-3 (2020)", 175e9, 300e9, (3.14e23, 3), None, "[1]"),
+    ("BLOOM (2022)", 176e9, 366e9, None, ("A100", 1_082_990), "[2]"),
+    ("Llama 2 70B (2023)", 70e9, 2e12, None, ("A100", 1_720_320), "[3]"),
+    ("Llama 3.1 405B (2024)", 405e9, 15.6e12, (3.8e25, 2), ("H100", 30.84e6), "[4]"),
 ]
 
 
-def grand(x):
-    """175e9 -> « 175 milliards », écrit à la française."""
-    for seuil, mot in [(1e9, "milliards"), (1e6, "millions")]:
+def grand(x: float) -> str:
+    """175e9 -> « 175 milliards »."""
+    for seuil, mot in [(1e9, "milliard"), (1e6, "million")]:
         if x >= seuil:
-            texte = f"{x / seuil:,.0f}".replace(",", "\u202f")
-            return f"{texte} {mot if x >= 2 * seuil else mot[:-1]}"
-    return f"{x:,.0f}".replace(",", "\u202f")
+            valeur = x / seuil
+            decimales = 0 if valeur >= 10 or valeur == int(valeur) else 2
+            return f"{number(valeur, decimales)} {mot}{'s' if valeur >= 2 else ''}"
+    return number(x)
 
 
-def puissance(x):
-    """3.15e+23 -> « 3,15 × 10²³ »."""
-    mantisse, exposant = f"{x:.2e}".split("e")
-    chiffres = str(int(exposant)).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
-    return f"{mantisse.replace('.', ',')} × 10{chiffres}"
-
-
-def duree(secondes):
+def duree(secondes: float) -> str:
     if secondes < 60:
-        return "moins d'une minute"
+        return f"{number(secondes, 2)} s"
     if secondes < SECONDES_PAR_AN:
-        return f"{secondes / 86400:.0f} jours".replace(".", ",")
-    return f"{secondes / SECONDES_PAR_AN:,.0f} ans".replace(",", "\u202f")
+        return f"{number(secondes / 86400)} jours"
+    return f"{number(secondes / SECONDES_PAR_AN)} ans"
 
 
-print("| Modèle | Paramètres N | Tokens D | C = 6·N·D (FLOP) | Sur un seul H100 | Chiffre publié |")
-print("|---|--:|--:|--:|--:|---|")
-for nom, n, d, publie in modeles:
+gpu = f"{DEFAULT_GPU} à {percent(DEFAULT_MFU, 0)} de sa crête"
+print(
+    "| Modèle | Paramètres N | Tokens D | C = 6·N·D (FLOP) | Chiffre publié "
+    f"| Ce qu'il implique | Sur un seul {gpu} |"
+)
+print("|---|--:|--:|--:|---|---|--:|")
+resultats = {}
+for nom, n, d, flops_publies, heures, source in modeles:
     c = training_flops(n, d)
+    publie, implique = [], []
+    if flops_publies:
+        valeur, chiffres = flops_publies
+        publie.append(f"{scientific(valeur, chiffres)} FLOP")
+        implique.append(f"6·N·D s'en écarte de {percent(abs(c / valeur - 1))}")
+    if heures:
+        type_gpu, h = heures
+        mfu = implied_mfu(c, h, GPU_PEAK_FLOPS[type_gpu])
+        en_clair = f"{number(h / 1e6, 2)} millions d'" if h >= 1e7 else f"{number(h)} "
+        publie.append(f"{en_clair}heures-{type_gpu}")
+        implique.append(f"MFU de {percent(mfu, 0)} sur {type_gpu}")
+        resultats[nom] = mfu
+    secondes = training_cost(n, d).gpu_hours * 3600
     print(
-        f"| {nom} | {grand(n)} | {grand(d)} | {puissance(c)} | {duree(c / H100_FLOPS)} | {publie} |"
+        f"| {nom} | {grand(n)} | {grand(d)} | {scientific(c)} "
+        f"| {' ; '.join(publie)} {source} "
+        f"| {' ; '.join(implique) or '—'} "
+        f"| {duree(secondes)} |"
     )
+
+llama3 = training_cost(405e9, 15.6e12)
+publish("gpu", DEFAULT_GPU)
+publish("crete_tflops", GPU_PEAK_FLOPS[DEFAULT_GPU] / 1e12)
+publish("crete_a100_tflops", GPU_PEAK_FLOPS["A100"] / 1e12)
+publish("mfu", percent(DEFAULT_MFU, 0))
+publish("parametres_mini", n_mini)
+publish("tokens_mini", grand(d_mini))  # « 1,54 million »
+publish("secondes_mini", training_cost(n_mini, d_mini).gpu_hours * 3600, 2)
+publish("ecart_gpt3", percent(abs(training_flops(175e9, 300e9) / 3.14e23 - 1)))
+publish("mfu_bloom", percent(resultats["BLOOM (2022)"], 0))
+publish("mfu_llama2", percent(resultats["Llama 2 70B (2023)"], 0))
+publish("mfu_llama3", percent(resultats["Llama 3.1 405B (2024)"], 0))
+publish("annees_llama3", llama3.gpu_hours * 3600 / SECONDES_PAR_AN)
+publish("gpus_llama3", 16_384)  # H100 de la grappe de Llama 3 (Llama Team, 2024, section 3.3)
+publish("jours_llama3", 30.84e6 / 16_384 / 24)  # les heures publiées, réparties sur la grappe
+publish("tokens_par_parametre_llama3", 15.6e12 / 405e9)
+publish("flops_llama2", scientific(training_flops(70e9, 2e12)))
+publish("tokens_llama2", 2e12 / 1e9)
+publish("heures_llama2", 1_720_320)
+publish("flops_possibles_llama2", scientific(1_720_320 * 3600 * GPU_PEAK_FLOPS["A100"]))

@@ -10,6 +10,7 @@ from genai_docs.pretraining import (
     family_masks,
     measured_dependencies,
 )
+from genai_docs.values import publish
 
 vocab = build_course_vocab()
 config = FamilyConfig.for_vocab(vocab)
@@ -24,7 +25,8 @@ gpt_in = "Omar a frappé un ballon ."
 t5_in = "Omar a frappé un <extra_id_0> . </s>"
 t5_dec = "<pad> <extra_id_0> ballon jaune <extra_id_1>"  # la cible décalée d'un cran
 
-panneaux = []  # (titre, matrice, mots en colonnes, mots en lignes)
+panneaux = []  # (famille, nom, matrice, mots en colonnes, mots en lignes)
+identiques = 0
 for famille, entree, decodeur in [
     ("bert", bert_in, None),
     ("gpt", gpt_in, None),
@@ -34,13 +36,19 @@ for famille, entree, decodeur in [
     mesure = measured_dependencies(modele, ids(entree), None if decodeur is None else ids(decodeur))
     attendu = family_masks(famille, len(entree.split()), decodeur and len(decodeur.split()))
     for nom, m in mesure.items():
+        identiques += torch.equal(m, attendu[nom])
         verdict = "identique" if torch.equal(m, attendu[nom]) else "DIFFÉRENT"
+        en_francais = {"encoder": "encodeur", "decoder": "décodeur", "cross": "croisée"}[nom]
         print(
-            f"{famille.upper():>4} · {nom:<8} : masque mesuré {tuple(m.shape)}, {verdict} au masque attendu"
+            f"{famille.upper():>4} · {en_francais:<8} : masque mesuré "
+            f"{m.shape[0]} × {m.shape[1]}, {verdict} au masque attendu"
         )
         lignes = (decodeur if nom in ("decoder", "cross") and decodeur else entree).split()
         colonnes = (decodeur if nom == "decoder" and decodeur else entree).split()
         panneaux.append((famille, nom, m, colonnes, lignes))
+
+publish("masques_identiques", identiques)
+publish("masques_mesures", len(panneaux))
 
 titres = {
     ("bert", "encoder"): "BERT : encodeur\n(bidirectionnel)",

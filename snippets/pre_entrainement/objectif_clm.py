@@ -3,6 +3,7 @@ import math
 
 import torch
 
+from genai_docs.french import number
 from genai_docs.pretraining import (
     COURSE_SENTENCE,
     FamilyConfig,
@@ -11,6 +12,7 @@ from genai_docs.pretraining import (
     causal_lm_example,
     objective_loss,
 )
+from genai_docs.values import publish
 
 vocab = build_course_vocab()
 exemple = causal_lm_example(vocab, vocab.encode(COURSE_SENTENCE))
@@ -30,9 +32,13 @@ perte = objective_loss(modele, exemple)  # nos étiquettes déjà décalées
 with torch.no_grad():  # Hugging Face décale lui-même si on lui donne labels = input_ids
     perte_hf = modele(input_ids=exemple.input_ids[None], labels=exemple.input_ids[None]).loss.item()
 print(
-    f"\nPerte du GPT aléatoire : {perte:.2f} nats par token ; ln({len(vocab)}) = {math.log(len(vocab)):.2f}"
+    f"\nPerte du GPT aléatoire : {number(perte, 2)} nats par token ; "
+    f"ln({len(vocab)}) = {number(math.log(len(vocab)), 2)}"
 )
 print(
-    f"Même perte avec le décalage interne de transformers (à 1e-6 près) : "
+    "Même perte avec le décalage interne de transformers (à 10⁻⁶ près) : "
     f"{'oui' if abs(perte - perte_hf) < 1e-6 else 'non'}"
 )
+publish("tokens_clm", len(entree))
+publish("predictions_clm", len(entree) - 1)
+publish("perte_gpt", perte, 2)

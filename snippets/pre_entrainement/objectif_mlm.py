@@ -3,6 +3,7 @@ import math
 
 import torch
 
+from genai_docs.french import number, percent
 from genai_docs.pretraining import (
     COURSE_SENTENCE,
     IGNORE_INDEX,
@@ -12,17 +13,21 @@ from genai_docs.pretraining import (
     masked_lm_example,
     objective_loss,
 )
+from genai_docs.values import publish
 
 vocab = build_course_vocab()
 mots = vocab.encode(COURSE_SENTENCE)
-exemple = masked_lm_example(vocab, mots, mask_prob=0.15, generator=torch.Generator().manual_seed(0))
+PROPORTION = 0.15  # la part des mots que BERT choisit (Devlin et al., 2019)
+exemple = masked_lm_example(
+    vocab, mots, mask_prob=PROPORTION, generator=torch.Generator().manual_seed(0)
+)
 entree, etiquettes = exemple.input_ids.tolist(), exemple.labels.tolist()
 
 print("Ce que lit BERT :")
 print("  " + " ".join(vocab.decode(entree)))
 print(
-    f"\nÉtiquettes : {IGNORE_INDEX} partout, sauf aux {len(exemple.chosen)} positions choisies "
-    f"(15 % de {len(mots)} mots) :"
+    f"\nÉtiquettes : {number(IGNORE_INDEX)} partout, sauf aux {len(exemple.chosen)} positions "
+    f"choisies ({percent(PROPORTION, 0)} de {len(mots)} mots) :"
 )
 for pos in exemple.chosen.tolist():
     lu, cible = vocab.tokens[entree[pos]], vocab.tokens[etiquettes[pos]]
@@ -37,6 +42,9 @@ for pos in exemple.chosen.tolist():
 modele = build_model("bert", FamilyConfig.for_vocab(vocab))
 perte = objective_loss(modele, exemple)
 print(
-    f"\nPerte du BERT aléatoire : {perte:.2f} nats par mot caché ; "
-    f"ln({len(vocab)}) = {math.log(len(vocab)):.2f} (un tirage uniforme)"
+    f"\nPerte du BERT aléatoire : {number(perte, 2)} nats par mot caché ; "
+    f"ln({len(vocab)}) = {number(math.log(len(vocab)), 2)} (un tirage uniforme)"
 )
+publish("perte_bert", perte, 2)
+publish("ln_v", math.log(len(vocab)), 2)
+publish("mlm_choisis", len(exemple.chosen))

@@ -1,8 +1,9 @@
-# Corruption de spans (T5) : des groupes de mots disparaissent, remplacés par des sentinelles.
+# Corruption de segments (T5) : des groupes de mots disparaissent, remplacés par des sentinelles.
 import math
 
 import torch
 
+from genai_docs.french import number, percent
 from genai_docs.pretraining import (
     COURSE_SENTENCE,
     FamilyConfig,
@@ -11,13 +12,15 @@ from genai_docs.pretraining import (
     objective_loss,
     span_corruption_example,
 )
+from genai_docs.values import publish
 
 vocab = build_course_vocab()
 mots = vocab.encode(COURSE_SENTENCE)
+PROPORTION = 0.15  # la part des mots que T5 retire (Raffel et al., 2020)
 exemple = span_corruption_example(
     vocab,
     mots,
-    noise_density=0.15,
+    noise_density=PROPORTION,
     mean_span_length=3.0,
     generator=torch.Generator().manual_seed(1),
 )
@@ -27,7 +30,10 @@ print("  " + " ".join(vocab.decode(exemple.input_ids.tolist())))
 print("Cible du décodeur :")
 print("  " + " ".join(vocab.decode(exemple.labels.tolist())))
 sentinelles = [t for t in vocab.decode(exemple.input_ids.tolist()) if t.startswith("<extra_id_")]
-print(f"\n{len(exemple.chosen)} mots cachés sur {len(mots)} (15 %), en {len(sentinelles)} spans.")
+print(
+    f"\n{len(exemple.chosen)} mots cachés sur {len(mots)} ({percent(PROPORTION, 0)}), "
+    f"en {len(sentinelles)} segments ; la cible compte {len(exemple.labels)} tokens."
+)
 
 modele = build_model("t5", FamilyConfig.for_vocab(vocab))
 perte = objective_loss(modele, exemple)
@@ -36,10 +42,16 @@ with torch.no_grad():  # T5 construit l'entrée de son décodeur en décalant la
 lu_par_le_decodeur = [vocab.pad_id, *exemple.labels[:-1].tolist()]  # <pad>, puis la cible décalée
 copie = sum(p == lu for p, lu in zip(logits.argmax(-1).tolist(), lu_par_le_decodeur, strict=True))
 print(
-    f"\nPerte du T5 aléatoire : {perte:.2f} nats par token de la cible ; "
-    f"ln({len(vocab)}) = {math.log(len(vocab)):.2f}"
+    f"\nPerte du T5 aléatoire : {number(perte, 2)} nats par token de la cible ; "
+    f"ln({len(vocab)}) = {number(math.log(len(vocab)), 2)}"
 )
 print(
     f"Son token favori est celui que son décodeur vient de lire à {copie} positions "
     f"sur {len(lu_par_le_decodeur)} : avant tout entraînement, il tend déjà à recopier son entrée."
 )
+publish("t5_caches", len(exemple.chosen))
+publish("t5_segments", len(sentinelles))
+publish("t5_cible", len(exemple.labels))
+publish("perte_t5", perte, 2)
+publish("t5_copie", copie)
+publish("t5_positions", len(lu_par_le_decodeur))

@@ -5,6 +5,8 @@ import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
 
+from genai_docs import french
+
 torch.manual_seed(0)
 mots = ["Omar", "a", "frappé", "un"]
 T, d_model, d_k = len(mots), 8, 4
@@ -41,7 +43,7 @@ def tableau(titre, m, colonnes=mots, entete="mot qui regarde"):
     print(f"| {entete} | " + " | ".join(colonnes) + " |")
     print("|---" * (len(colonnes) + 1) + "|")
     for mot, ligne in zip(mots, m.tolist(), strict=True):
-        cases = ["−∞" if math.isinf(v) else f"{v:.2f}" for v in ligne]
+        cases = ["−∞" if math.isinf(v) else french.number(v, 2) for v in ligne]
         print(f"| **{mot}** | " + " | ".join(cases) + " |")
     print()
 
@@ -49,11 +51,12 @@ def tableau(titre, m, colonnes=mots, entete="mot qui regarde"):
 tableau("1. Scores $QK^T/\\sqrt{d_k}$", scores)
 tableau("2. Scores après le masque causal", scores_masques)
 tableau("3. Poids d'attention (softmax de chaque ligne)", poids)
-print(f"Somme de chaque ligne des poids : {[round(s, 6) for s in poids.sum(-1).tolist()]}\n")
+sommes = " ; ".join(french.number(s, 6) for s in poids.sum(-1).tolist())
+print(f"Somme de chaque ligne des poids : {sommes}\n")
 tableau("4. Sortie = poids × V", sortie, [f"dim {c}" for c in range(d_k)], entete="mot")
 identique = torch.allclose(sortie, reference, atol=1e-6)
 print(
-    f"Même résultat que `F.scaled_dot_product_attention` (à 1e-6 près) : {'oui' if identique else 'non'}"
+    f"Même résultat que `F.scaled_dot_product_attention` (à 10⁻⁶ près) : {'oui' if identique else 'non'}"
 )
 
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.8), constrained_layout=True)
@@ -71,7 +74,7 @@ for ax, m, titre in zip(
         for j in range(T):
             v = m[i, j].item()
             couleur = "white" if m is poids and v > 0.6 else "black"
-            texte = "−∞" if math.isinf(v) else f"{v:.2f}"
+            texte = "−∞" if math.isinf(v) else french.number(v, 2)
             ax.text(j, i, texte, ha="center", va="center", fontsize=9, color=couleur)
     ax.set_xticks(range(T), mots)
     ax.set_yticks(range(T), mots)

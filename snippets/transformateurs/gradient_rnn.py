@@ -4,6 +4,9 @@
 import matplotlib.pyplot as plt
 import torch
 
+from genai_docs import french
+from genai_docs.values import publish
+
 torch.manual_seed(0)
 batch_size, seq_len, d_model = 16, 64, 32
 x = torch.randn(batch_size, seq_len, d_model, requires_grad=True)  # (B, T, d_model)
@@ -31,7 +34,22 @@ print("Sensibilité de la dernière sortie à un mot situé k positions avant la
 print(f"{'k':>4} | " + " | ".join(f"{nom:>17}" for nom in courbes))
 for k in [0, 1, 2, 5, 10, 20, 40, 63]:
     t = seq_len - 1 - k
-    print(f"{k:>4} | " + " | ".join(f"{c[t].item():17.1e}" for c in courbes.values()))
+    print(
+        f"{k:>4} | "
+        + " | ".join(f"{french.scientific(c[t].item(), 2):>17}" for c in courbes.values())
+    )
+
+# Ce que cite le texte : de combien l'influence baisse à chaque pas dans le RNN simple, et
+# ce qu'il en reste à 20 mots de distance.
+rnn_seul = courbes["RNN simple"].detach()
+par_pas = (rnn_seul[-1] / rnn_seul[-21]) ** (1 / 20)
+publish("rnn_facteur_par_pas", par_pas.item(), 1)
+publish("rnn_attenuation_20", french.scientific((rnn_seul[-1] / rnn_seul[-21]).item(), 1))
+
+# La phrase du texte : combien de mots séparent « enfants » de « sont » ?
+phrase = "Les enfants qui jouaient au ballon dans la cour de l'école pendant que la maîtresse"
+phrase = f"{phrase} fermait le portail sont rentrés".split(" ")
+publish("distance_accord", phrase.index("sont") - phrase.index("enfants"))
 
 fig, ax = plt.subplots(figsize=(7, 4), constrained_layout=True)
 for nom, c in courbes.items():

@@ -2,7 +2,9 @@
 import matplotlib.pyplot as plt
 import torch
 
+from genai_docs import french
 from genai_docs.transformer import load_course_model, show_pieces
+from genai_docs.values import publish
 
 modele, tokeniseur = load_course_model()
 phrase = "Omar a posé son ballon sur la table. Plus tard, il a repris son"
@@ -32,6 +34,15 @@ print(
     f"Couche {couche + 1}, tête {tete + 1} : depuis le dernier « son », les 3 tokens les plus regardés"
 )
 for j in carte[-1].topk(3).indices.tolist():
-    print(f"  position {j:2d}  {tokens[j]!r:<10} poids {carte[-1, j]:.2f}")
+    print(f"  position {j:2d}  {tokens[j]!r:<10} poids {french.number(carte[-1, j], 2)}")
 suivant = logits[0, -1].softmax(-1)  # (V,)
-print(f"Mot prédit ensuite : {tokeniseur.decode([int(suivant.argmax())])!r} ({suivant.max():.0%})")
+mot = tokeniseur.decode([int(suivant.argmax())])
+print(f"Mot prédit ensuite : {mot!r} ({french.percent(suivant.max().item(), 0)})")
+
+publish("tetes", poids.numel())
+publish("distance_ballon", len(tokens) - 1 - cible)
+publish("couche_choisie", couche + 1)
+publish("tete_choisie", tete + 1)
+publish("poids_ballon", carte[-1, cible].item(), 2)
+publish("mot_predit", mot.strip())
+publish("proba_predit", french.percent(suivant.max().item(), 0))

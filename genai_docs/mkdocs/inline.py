@@ -1,0 +1,96 @@
+"""Executed values inside sentences: ``{{ name }}`` in a page's prose.
+
+A block publishes named values (``genai_docs.values.publish``); the worker collects them
+with its output, so they are cached with it and editing prose runs nothing. Before a page
+is converted, :func:`substitute` replaces each ``{{ name }}`` outside code with the value
+that a block of the same page published under that name, already formatted the French way
+by the block. The value is wrapped in ``<span class="valeur">`` whose title names the
+snippet that computed it, so a reader can trace it.
+
+A name that no block of the page publishes is an error naming the page and line (the build
+fails; ``mkdocs serve`` shows the error in the page); so is a name published by two blocks
+of one page. ``\\{{ name }}`` shows the braces as they are. Fenced code and inline code
+spans are left alone: a snippet's f-string may well contain ``{{``.
+
+The design is MyST-NB's ``glue`` (a name chosen by the code, cited by the text) with the
+brace syntax of mkdocs-macros, which MkDocs authors know.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+__all__ = ["CITE", "Published", "prose_lines", "substitute"]
+
+CITE = re.compile(r"(\\?)\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+).+?\1")
+
+
+@dataclass(frozen=True)
+class Published:
+    text: str  # the value as shown, formatted by the block
+    source: str  # where it was computed: a snippet path, or "page.md:line"
+
+
+def _replace(line: str, values: dict[str, Published] | None, where: str, missing: list[str]) -> str:
+    def one(match: re.Match) -> str:
+        escaped, name = match.group(1), match.group(2)
+        if escaped:
+            return match.group(0)[1:]
+        if values is None:  # execution disabled: nothing to cite
+            return '<span class="valeur">…</span>'
+        value = values.get(name)
+        if value is None:
+            missing.append(
+                f"{where}: value {name!r} is cited but no block of this page publishes it"
+            )
+            return f'<span class="valeur-manquante">{{{{ {name} }}}}</span>'
+        title = html.escape(f"calculé par {value.source}", quote=True)
+        return f'<span class="valeur" title="{title}">{html.escape(value.text)}</span>'
+
+    pieces, last = [], 0
+    for span in _CODE_SPAN.finditer(line):  # leave inline code alone
+        pieces.append(CITE.sub(one, line[last : span.start()]))
+        pieces.append(span.group(0))
+        last = span.end()
+    pieces.append(CITE.sub(one, line[last:]))
+    return "".join(pieces)
+
+
+def substitute(
+    markdown: str,
+    values: dict[str, Published] | None,
+    page: str,
+    skip: list[tuple[int, int]] = (),
+) -> tuple[str, list[str]]:
+    """``markdown`` with its cited values replaced, and the errors (empty when all is well).
+
+    ``values`` None means execution is disabled: citations show "…". ``skip`` lists
+    ``(start, end)`` line ranges to leave as they are (the executed blocks).
+    """
+    lines = markdown.split("\n")
+    errors: list[str] = []
+    skipped = {index for start, end in skip for index in range(start, end)}
+    for index, line in prose_lines(lines):
+        if index in skipped or "{{" not in line:
+            continue
+        lines[index] = _replace(line, values, f"{page}:{index + 1}", errors)
+    return "\n".join(lines), errors
+
+
+def prose_lines(lines: list[str]) -> Iterator[tuple[int, str]]:
+    """``(index, line)`` of the lines outside fenced code blocks."""
+    fence: str | None = None
+    for index, line in enumerate(lines):
+        opening = _FENCE.match(line)
+        if fence is not None:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = None
+        elif opening:
+            fence = opening.group(1)
+        else:
+            yield index, line

@@ -1,0 +1,125 @@
+"""No number in a sentence is written by hand unless it is allowed, with a reason.
+
+A number that this site computes belongs in a sentence as an inline value, ``{{ name }}``,
+published by a block of the same page (``genai_docs.values.publish``): then it cannot go
+stale when the library changes. Every other number written in the prose of ``docs/`` must
+be listed in ``tests/prose_numbers/<page>.yml`` (``number: reason``), to stay: a
+figure quoted from a source (named on the page), a definition (4 octets = 32 bits), a
+count that is part of the text's structure (« trois familles »), a name (Llama 2).
+
+What counts as a number: a run of digits standing alone (not inside a word such as fp16,
+GPT-2 or H100), and the spelled-out numbers from « onze » up (the small ones, « deux »,
+« trois », are the grammar of the text; the large ones are the ones that drift). What is
+not prose: code (fenced or inline), formulas, executed blocks, inline values, link
+targets, footnote definitions (they are the sources themselves) and abbreviations.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from genai_docs.mkdocs.inline import prose_lines
+
+ROOT = Path(__file__).resolve().parents[1]
+ALLOWLISTS = ROOT / "tests" / "prose_numbers"  # one YAML file per page: number -> reason
+
+_NOT_PROSE = [
+    re.compile(r"`+.*?`+"),  # inline code
+    re.compile(r"\{\{.*?\}\}"),  # inline values
+    re.compile(r"\$[^$]+\$"),  # inline math
+    re.compile(r"\\\(.*?\\\)"),  # inline math, the other way
+    re.compile(r"\]\([^)]*\)"),  # link targets
+    re.compile(r"<[^>]+>"),  # HTML tags and their attributes
+    re.compile(r"\[\^[^\]]+\]"),  # footnote references
+    re.compile(r"pour cent", re.IGNORECASE),  # « quelques pour cent » counts nothing
+]
+_DIGITS = re.compile(r"(?<![\w\-/.,])\d+(?:[.,\u202f\u00a0]\d+)*(?![\w\-/]|[.,]\d)")
+_WORDS = re.compile(
+    r"\b(onze|douze|treize|quatorze|quinze|seize|dix-sept|dix-huit|dix-neuf|vingt|trente|"
+    r"quarante|cinquante|soixante|quatre-vingts?|cent|cents|mille)\b",
+    re.IGNORECASE,
+)
+
+
+def prose_numbers(text: str) -> list[tuple[int, str]]:
+    """``(line, number)`` for every number written in the prose of a Markdown page."""
+    found = []
+    in_math = in_footnote = False
+    for index, line in prose_lines(text.splitlines()):
+        number = index + 1
+        line = re.sub(r"^\s*\d+\.\s", " ", line)  # an ordered list's number
+        line = re.sub(r"Exercice \d+", " ", line)  # an exercise's number
+        if line.strip() == "$$":
+            in_math = not in_math
+            continue
+        if in_math or line.lstrip().startswith("*["):
+            continue
+        if re.match(r"\[\^[^\]]+\]:", line):
+            in_footnote = True
+            continue
+        if in_footnote and (line.startswith("    ") or not line.strip()):
+            continue
+        in_footnote = False
+        for pattern in _NOT_PROSE:
+            line = pattern.sub(" ", line)
+        tokens = [m.group(0) for m in _DIGITS.finditer(line)]
+        tokens += [m.group(0).lower() for m in _WORDS.finditer(line)]
+        found += [(number, token.replace("\u202f", " ").replace("\u00a0", " ")) for token in tokens]
+    return found
+
+
+def _allowed(page: Path) -> dict[str, str]:
+    path = ALLOWLISTS / f"{page.stem}.yml"
+    if not path.exists():
+        return {}
+    return {str(k): v for k, v in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items()}
+
+
+def _pages() -> list[Path]:
+    return sorted((ROOT / "docs").rglob("*.md"))
+
+
+def test_every_number_in_a_sentence_is_computed_or_allowed() -> None:
+    stray = []
+    for page in _pages():
+        allowed = _allowed(page)
+        for line, token in prose_numbers(page.read_text(encoding="utf-8")):
+            if token not in allowed:
+                stray.append(f"{page.relative_to(ROOT).as_posix()}:{line}: {token}")
+    assert not stray, (
+        "numbers written by hand in sentences: make them inline values {{ name }}, or allow "
+        "them in tests/prose_numbers/<page>.yml with a reason:\n" + "\n".join(stray)
+    )
+
+
+def test_every_allowed_number_has_a_reason_and_is_used() -> None:
+    stems = {page.stem: page for page in _pages()}
+    problems = []
+    for path in sorted(ALLOWLISTS.glob("*.yml")):
+        page = stems.get(path.stem)
+        if page is None:
+            problems.append(f"{path.name}: no page docs/{path.stem}.md")
+            continue
+        written = {token for _, token in prose_numbers(page.read_text(encoding="utf-8"))}
+        for token, reason in _allowed(page).items():
+            if not (isinstance(reason, str) and len(reason.strip()) >= 10):
+                problems.append(f"{path.name}: {token}: give a reason")
+            if token not in written:
+                problems.append(f"{path.name}: {token}: no longer in the page")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_check_catches_the_stale_numbers_the_review_found() -> None:
+    """The sentences the content review found stale (before issue 8), caught as written."""
+    stale = {
+        "Avec 8 séquences de 4096 *tokens*, le pic dépasse 30 fois la mémoire des poids": "30",
+        "la perte n'est que de $-\\log p$, environ 0,15.": "0,15",
+        "un vecteur de scores, avec une composante par token du vocabulaire (768 ici).": "768",
+        "l'accord de « sont » dépend d'un mot lu quinze positions plus tôt": "quinze",
+    }
+    for sentence, number in stale.items():
+        assert number in [token for _, token in prose_numbers(sentence)], sentence
+    assert prose_numbers("Le modèle fp16 de GPT-2 sur H100 : `x = 30` et {{ perte }}.") == []
