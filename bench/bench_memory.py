@@ -1,4 +1,5 @@
-"""Our training-peak estimate and accelerate's, side by side, against measured peaks.
+"""Our training-peak estimate and accelerate's, side by side, against measured peaks; then
+our ``generate`` estimate and the forward-only one against measured ``generate`` peaks.
 
 accelerate's ``estimate-memory`` (``accelerate.commands.estimate``) sizes the model built
 by ``AutoModel`` (no LM head) and takes, for AdamW, the largest of its "model", "gradients",
@@ -20,8 +21,12 @@ from accelerate.commands.estimate import calculate_maximum_sizes, estimate_train
 from transformers import AutoModel, GPT2Config
 
 from genai_docs.memory import (
+    InferenceConfig,
     TrainingConfig,
+    estimate_forward,
+    estimate_inference,
     estimate_training,
+    measure_generate_peak,
     measure_training_peak,
     model_shape,
     tiny_configs,
@@ -76,12 +81,45 @@ def main() -> None:
                 )
                 if device == "cuda":
                     torch.cuda.empty_cache()
-    for label, errors in (("ours", ours_err), ("accelerate", acc_err)):
+    _summary((("ours", ours_err), ("accelerate", acc_err)))
+    generate(configs, device)
+
+
+def _summary(rows) -> None:
+    for label, errors in rows:
         worst = max(errors, key=abs)
         print(
             f"{label:>10s}: max |error| {abs(worst):.1%} ({worst:+.1%}), "
             f"median |error| {statistics.median(abs(e) for e in errors):.1%}"
         )
+
+
+def generate(configs: dict, device: str) -> None:
+    """``model.generate`` peaks: our prefill/decode model and the forward-only estimate."""
+    dtype = "bf16" if device == "cuda" else "fp32"
+    sizes = [(1, 1024, 128), (8, 512, 64)] if device == "cuda" else [(4, 256, 8), (32, 2, 24)]
+    print(f"\ngenerate ({dtype}, greedy): batch x (prompt + new tokens)")
+    print(
+        f"{'model':16s} {'setting':>14s} {'measured MB':>12s} {'ours MB':>9s} {'err':>7s} "
+        f"{'forward MB':>11s} {'err':>7s}"
+    )
+    ours_err, forward_err = [], []
+    for name, config in configs.items():
+        shape = model_shape(config, name)
+        for batch, prompt, new in sizes:
+            cfg = InferenceConfig(batch, prompt, new, dtype, device=device)
+            measured = measure_generate_peak(config, cfg, device=device)["peak"]
+            ours = estimate_inference(shape, cfg).total_bytes
+            forward = estimate_forward(shape, batch, prompt, dtype).total_bytes
+            ours_err.append(ours / measured - 1)
+            forward_err.append(forward / measured - 1)
+            print(
+                f"{name:16s} {f'{batch}x({prompt}+{new})':>14s} {measured / 1e6:12.2f} "
+                f"{ours / 1e6:9.2f} {ours_err[-1]:+7.1%} {forward / 1e6:11.2f} {forward_err[-1]:+7.1%}"
+            )
+            if device == "cuda":
+                torch.cuda.empty_cache()
+    _summary((("generate", ours_err), ("forward", forward_err)))
 
 
 if __name__ == "__main__":

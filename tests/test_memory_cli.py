@@ -24,6 +24,47 @@ def test_training_table_in_french(capsys):
     assert "paramètres, entraînement" in out and "| **total** |" in out and "Gio" in out
 
 
+def test_generate_grows_with_new_tokens_and_forward_is_kept(capsys):
+    def total(*extra):
+        main(["memory", "tinyllama-1.1b", "--batch", "8", "--seq", "512", "--json", *extra])
+        return json.loads(capsys.readouterr().out)["total_bytes"]
+
+    prompt = total()
+    assert total("--new-tokens", "1") == prompt
+    assert total("--new-tokens", "4096") > prompt  # the cache grows with the new tokens
+    assert total("--forward") > prompt  # every position's logits, not the last one's
+    assert main(["memory", "gpt2", "--new-tokens", "64", "--sample"]) == 0
+    out = capsys.readouterr().out
+    assert "génération" in out and "pic : " in out and "cache KV" in out
+
+
+def test_device_cpu_matches_the_api_and_the_measure(tmp_path, capsys):
+    """Issue 9: a tiny Llama in fp32, trained on CPU, was predicted for CUDA kernels."""
+    from genai_docs.memory import (
+        TrainingConfig,
+        estimate_training,
+        measure_training_peak,
+        model_shape,
+        tiny_configs,
+    )
+
+    config = tiny_configs()["llama"]
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config.to_dict()), encoding="utf-8")
+    args = ["memory", str(path), "--train", "--precision", "fp32", "--batch", "4", "--seq", "256"]
+
+    def cli(device):
+        assert main([*args, "--device", device, "--json"]) == 0
+        return json.loads(capsys.readouterr().out)["total_bytes"]
+
+    cfg = TrainingConfig(4, 256, "fp32", device="cpu")
+    api = estimate_training(model_shape(config), cfg).total_bytes
+    assert cli("cpu") == api
+    assert cli("cuda") > api  # SDPA's fallback on CUDA (fp32, grouped-query attention)
+    measured = measure_training_peak(config, cfg)["peak"]
+    assert abs(cli("cpu") / measured - 1) <= 0.02
+
+
 def test_lora_is_smaller(capsys):
     main(["memory", "tinyllama-1.1b", "--train", "--json"])
     full = json.loads(capsys.readouterr().out)["total_bytes"]
@@ -49,6 +90,11 @@ def test_lora_is_smaller(capsys):
         ["gpt2", "--train", "--lora-rank", "0"],
         ["gpt2", "--train", "--qlora"],
         ["gpt2", "--zero", "2"],
+        ["gpt2", "--new-tokens", "0"],
+        ["gpt2", "--train", "--new-tokens", "8"],
+        ["gpt2", "--train", "--forward"],
+        ["gpt2", "--forward", "--new-tokens", "8"],
+        ["gpt2", "--device", "tpu"],
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path, args):

@@ -1,10 +1,13 @@
 """Properties of the formulas (hypothesis) and hand-checked values."""
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from genai_docs.memory import (
+    InferenceConfig,
     TrainingConfig,
     estimate_inference,
     estimate_training,
@@ -39,22 +42,41 @@ def test_total_is_sum_of_parts(name, cfg):
     assert estimate.to_dict()["total_bytes"] == estimate.total_bytes
 
 
+inference_configs = st.builds(
+    InferenceConfig,
+    batch_size=st.integers(1, 64),
+    seq_len=st.integers(1, 4096),
+    new_tokens=st.integers(1, 4096),
+    dtype=st.sampled_from(["fp32", "fp16", "bf16", "int8", "int4"]),
+    attention=st.sampled_from(["sdpa", "eager"]),
+    device=st.sampled_from(["cuda", "cpu"]),
+    sampling=st.booleans(),
+)
+
+
 @settings(max_examples=200, deadline=None)
 @given(names, configs, st.integers(1, 8), st.integers(1, 1024))
 def test_memory_never_falls_when_batch_or_sequence_grows(name, cfg, more_batch, more_seq):
     shape = SHAPES[name]
     base = estimate_training(shape, cfg).total_bytes
-    bigger_batch = TrainingConfig(**{**cfg.__dict__, "batch_size": cfg.batch_size + more_batch})
-    longer = TrainingConfig(**{**cfg.__dict__, "seq_len": cfg.seq_len + more_seq})
+    bigger_batch = replace(cfg, batch_size=cfg.batch_size + more_batch)
+    longer = replace(cfg, seq_len=cfg.seq_len + more_seq)
     assert estimate_training(shape, bigger_batch).total_bytes >= base
     assert estimate_training(shape, longer).total_bytes >= base
-    inference = estimate_inference(shape, cfg.batch_size, cfg.seq_len).total_bytes
-    assert (
-        estimate_inference(shape, cfg.batch_size + more_batch, cfg.seq_len).total_bytes >= inference
-    )
-    assert (
-        estimate_inference(shape, cfg.batch_size, cfg.seq_len + more_seq).total_bytes >= inference
-    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(names, inference_configs, st.integers(1, 8), st.integers(1, 1024), st.integers(1, 1024))
+def test_generation_never_needs_less_for_more_tokens(name, cfg, more_batch, more_seq, more_new):
+    shape = SHAPES[name]
+    base = estimate_inference(shape, cfg)
+    assert base.total_bytes == sum(base.breakdown.values())
+    for grown in (
+        replace(cfg, batch_size=cfg.batch_size + more_batch),
+        replace(cfg, seq_len=cfg.seq_len + more_seq),
+        replace(cfg, new_tokens=cfg.new_tokens + more_new),
+    ):
+        assert estimate_inference(shape, grown).total_bytes >= base.total_bytes
 
 
 @settings(max_examples=200, deadline=None)
@@ -153,7 +175,7 @@ def test_bad_training_configs():
 
 def test_sdpa_counts_the_scores_where_cuda_has_no_fused_kernel() -> None:
     """fp32 + grouped-query attention on CUDA runs SDPA's math kernel (measured on an H200)."""
-    from genai_docs.memory.training import effective_attention
+    from genai_docs.memory.activations import effective_attention
 
     llama = SHAPES["tinyllama-1.1b"]  # 32 heads, 4 key/value heads
     gpt2 = SHAPES["gpt2"]  # as many key/value heads as heads

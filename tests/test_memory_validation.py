@@ -38,12 +38,22 @@ MATRIX = [
     ("gpt2", 2, 128, "fp32", "sgd", "full", "sdpa"),
     # long sequence, eager attention: the peak is the softmax's backward (three score tensors)
     ("llama", 1, 512, "fp32", "sgd", "full", "eager"),
+    # pure bf16, vocabulary of 8,000 for a width of 256 (issue 9): the loss's fp32 tensors,
+    # 3 · N · V · 4 bytes, are half of the peak
+    ("gpt2-wide-vocab", 4, 256, "bf16", "adamw", "none", "sdpa"),
 ]
+
+
+def _configs():
+    from transformers import GPT2Config
+
+    wide = GPT2Config(n_embd=256, n_layer=4, n_head=4, vocab_size=8000, n_positions=512)
+    return {**tiny_configs(), "gpt2-wide-vocab": wide}
 
 
 @pytest.fixture(scope="module")
 def errors():
-    configs = tiny_configs()
+    configs = _configs()
     shapes = {name: model_shape(config, name) for name, config in configs.items()}
     result = {}
     for case in MATRIX:

@@ -14,7 +14,37 @@ autocast, 2 in pure bf16).
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from genai_docs.memory.params import ModelShape
+
+
+class KernelSetting(Protocol):
+    """What picks an attention kernel: a ``TrainingConfig`` or an ``InferenceConfig``."""
+
+    attention: str  # "sdpa" or "eager", as asked
+    device: str  # "cuda" or "cpu"
+
+    @property
+    def compute_dtype(self) -> str: ...  # "fp32", "fp16" or "bf16": the matmuls' dtype
+
+
+def effective_attention(shape: ModelShape, cfg: KernelSetting) -> str:
+    """The attention the kernels really run, "sdpa" (fused) or "eager" (scores stored).
+
+    On CUDA, PyTorch's fused kernels need fp16/bf16 (flash attention) or as many key/value
+    heads as query heads (memory-efficient attention): fp32 with grouped-query attention
+    falls back to the math kernel, which materialises the scores as eager attention does.
+    Measured on an H200 (torch 2.11): TinyLlama, fp32, 8 × 512, "sdpa" peaked at 36.35 GB,
+    which the eager formula predicts within 0.2 %, the fused one 20 % under. Training and
+    inference go through the same rule, so every helper sees the same kernel.
+    """
+    gqa = shape.n_kv_head != shape.n_head
+    fp32 = cfg.compute_dtype == "fp32"
+    if cfg.attention == "sdpa" and cfg.device == "cuda" and fp32 and gqa:
+        return "eager"
+    return cfg.attention
+
 
 _ELEMENTWISE_ACTIVATIONS = {"gelu", "gelu_pytorch_tanh", "relu", "gelu_fast", "quick_gelu"}
 

@@ -1,6 +1,9 @@
 """``genai-docs memory MODEL ...``: the calculator on the command line.
 
-MODEL is a registry name (``gpt2``, ``llama-2-7b``...) or a ``config.json`` path. Prints a
+MODEL is a registry name (``gpt2``, ``llama-2-7b``...) or a ``config.json`` path. Without
+``--train``: the peak of ``model.generate`` (a ``--seq``-token prompt, ``--new-tokens``
+generated), or with ``--forward`` one forward pass that returns every position's logits.
+``--device`` picks the kernels the prediction follows (CUDA's or the CPU's). Prints a
 French table, or with ``--json`` ``{"model", "params", "total_bytes", "breakdown"}``.
 """
 
@@ -27,13 +30,42 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "memory",
         help="mémoire d'un modèle de langage (inférence ou entraînement)",
-        description="Estime la mémoire GPU d'un modèle, pour l'inférence ou l'entraînement.",
+        description=(
+            "Estime la mémoire d'un modèle (sur GPU par défaut) : génération, un passage "
+            "ou entraînement."
+        ),
     )
     parser.add_argument("model", help="nom connu (gpt2, llama-2-7b...) ou chemin d'un config.json")
     parser.add_argument("--train", action="store_true", help="entraînement (défaut : inférence)")
     parser.add_argument("--batch", type=_positive, default=1, help="séquences par pas (défaut 1)")
     parser.add_argument(
-        "--seq", type=_positive, default=512, help="tokens par séquence (défaut 512)"
+        "--seq", type=_positive, default=512, help="tokens par séquence ou du prompt (défaut 512)"
+    )
+    parser.add_argument(
+        "--new-tokens",
+        type=_positive,
+        default=None,
+        help="tokens générés par séquence, inférence (défaut 1)",
+    )
+    parser.add_argument(
+        "--forward",
+        action="store_true",
+        help="inférence : un seul passage, logits de toutes les positions (sans génération)",
+    )
+    parser.add_argument(
+        "--sample", action="store_true", help="génération par échantillonnage (défaut : glouton)"
+    )
+    parser.add_argument(
+        "--device",
+        choices=["cuda", "cpu"],
+        default="cuda",
+        help="noyaux suivis par la prédiction : GPU (défaut) ou CPU",
+    )
+    parser.add_argument(
+        "--attention",
+        choices=["sdpa", "eager"],
+        default="sdpa",
+        help="attention fusionnée (défaut) ou explicite",
     )
     parser.add_argument(
         "--dtype",
@@ -65,15 +97,21 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Estimate and print; a wrong input raises ``UsageError``."""
-    from genai_docs.memory.inference import estimate_inference
+    from genai_docs.memory.generation import InferenceConfig, estimate_inference
+    from genai_docs.memory.inference import estimate_forward
     from genai_docs.memory.params import model_shape
-    from genai_docs.memory.report import format_bytes, format_number
+    from genai_docs.memory.report import MOMENT_LABELS, format_bytes, format_number
     from genai_docs.memory.training import TrainingConfig, estimate_training
 
     if args.qlora and not args.lora_rank:
         raise UsageError("--qlora needs --lora-rank")
     if not args.train and (args.lora_rank or args.zero or args.gpus > 1):
         raise UsageError("--lora-rank, --zero and --gpus apply to training: add --train")
+    generating = args.new_tokens is not None or args.sample
+    if args.train and (args.forward or generating):
+        raise UsageError("--forward, --new-tokens and --sample apply to inference: drop --train")
+    if args.forward and generating:
+        raise UsageError("--forward is one pass without generation: drop --new-tokens, --sample")
     shape = model_shape(args.model)
     try:
         if args.train:
@@ -87,18 +125,33 @@ def run(args: argparse.Namespace) -> int:
                 n_gpus=args.gpus,
                 lora_rank=args.lora_rank or 0,
                 qlora=args.qlora,
+                attention=args.attention,
+                device=args.device,
             )
             estimate = estimate_training(shape, cfg)
+        elif args.forward:
+            estimate = estimate_forward(shape, args.batch, args.seq, args.dtype)
         else:
-            estimate = estimate_inference(shape, args.batch, args.seq, args.dtype)
+            cfg = InferenceConfig(
+                batch_size=args.batch,
+                seq_len=args.seq,
+                new_tokens=args.new_tokens or 1,
+                dtype=args.dtype,
+                attention=args.attention,
+                device=args.device,
+                sampling=args.sample,
+            )
+            estimate = estimate_inference(shape, cfg)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if args.json:
         data = estimate.to_dict()
         print(json.dumps({k: data[k] for k in ("model", "params", "total_bytes", "breakdown")}))
         return 0
-    mode = "entraînement" if args.train else "inférence"
+    mode = "entraînement" if args.train else "un passage" if args.forward else "génération"
     print(f"{estimate.model} : {format_number(shape.params, 0)} paramètres, {mode}")
+    if "peak_at" in estimate.setting:
+        print(f"pic : {MOMENT_LABELS[estimate.setting['peak_at']]} ({args.device})")
     print("(1 Go = 10^9 octets ; 1 Gio = 2^30 octets)\n")
     print(estimate.table("Go"))
     print(

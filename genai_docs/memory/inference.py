@@ -1,4 +1,8 @@
-"""Inference memory: the weights in a given number format, the KV cache, the activations.
+"""Inference memory: the weights in a given number format, the KV cache, one forward pass.
+
+:func:`estimate_forward` is one forward pass over the whole sequence that returns the
+logits of every position (scoring a text, say); :mod:`genai_docs.memory.generation`
+models ``model.generate``, which computes the last position's logits only.
 
 - Weights: 4 bytes per parameter in fp32, 2 in fp16/bf16; int8 and int4 apply to the
   matrices of the blocks (as bitsandbytes and GPTQ do), with one fp16 scale per output row
@@ -7,9 +11,10 @@
 - KV cache (Pope et al., "Efficiently Scaling Transformer Inference", 2022):
   ``2 · n_layer · n_kv_head · head_dim · seq_len · batch_size · bytes``; grouped-query
   attention (Ainslie et al., 2023) divides it by ``n_head / n_kv_head``.
-- Activations of a forward pass without gradients: nothing is saved, so only the largest
-  working set counts: one MLP (its input, two ``d_ff``-wide tensors, its output) or the
-  logits (``N · V`` in the compute dtype, plus an fp32 copy for the softmax).
+- Activations of a forward pass without gradients (:func:`estimate_forward`): nothing is
+  saved, so only the largest working set counts: one MLP (its input, two ``d_ff``-wide
+  tensors, its output) or the logits of every position (``N · V`` in the compute dtype,
+  plus an fp32 copy for the softmax).
 """
 
 from __future__ import annotations
@@ -41,10 +46,11 @@ def kv_cache_bytes(shape: ModelShape, tokens: int, batch_size: int, dtype: str =
     return 2 * shape.n_layer * shape.n_kv_head * shape.head_dim * tokens * batch_size * element
 
 
-def estimate_inference(
+def estimate_forward(
     shape: ModelShape, batch_size: int = 1, seq_len: int = 512, dtype: str = "fp16"
 ) -> MemoryEstimate:
-    """Peak memory to process ``batch_size`` prompts of ``seq_len`` tokens, with a KV cache."""
+    """Peak memory of one forward pass over ``batch_size`` sequences of ``seq_len`` tokens
+    that fills a KV cache and returns the logits of every position (no generation)."""
     if batch_size < 1 or seq_len < 1:
         raise ValueError("batch_size and seq_len must be positive")
     element = 4 if dtype == "fp32" else 2  # int8/int4 compute in 16 bits
@@ -57,7 +63,7 @@ def estimate_inference(
         "activations": max(mlp, 0),
         "logits": logits,
     }
-    setting = {"mode": "inference", "batch_size": batch_size, "seq_len": seq_len, "dtype": dtype}
+    setting = {"mode": "forward", "batch_size": batch_size, "seq_len": seq_len, "dtype": dtype}
     return MemoryEstimate(
         model=shape.name, params=shape.params, breakdown=breakdown, setting=setting
     )

@@ -152,6 +152,109 @@ def model_shape(model: Any, name: str | None = None) -> ModelShape:
     )
 
 
+_ACTIVATIONS = {"gpt2": "gelu_new", "llama": "silu"}  # the configs' defaults
+
+
+def _positive_int(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, not {value!r}")
+    return value
+
+
+def shape_from_sizes(
+    family: str,
+    *,
+    n_layer: int,
+    d_model: int,
+    n_head: int,
+    d_ff: int,
+    vocab_size: int,
+    n_kv_head: int | None = None,
+    max_positions: int = 1024,
+    tied_embeddings: bool | None = None,
+    name: str | None = None,
+) -> ModelShape:
+    """The :class:`ModelShape` of a GPT-2 or Llama decoder given its sizes, without torch.
+
+    Pure arithmetic, so it runs where PyTorch does not (the site's calculator, in the
+    reader's browser). It lists the parameters in the order ``transformers`` registers them
+    and gives exactly what :func:`model_shape` gives for the same config (tested on every
+    GPT-2, Llama and Mistral config of the registry), for the defaults of those families:
+
+    - ``"gpt2"`` (``GPT2LMHeadModel``): token and learned position embeddings
+      (``max_positions`` rows), then per block LayerNorm, fused ``c_attn`` (``d → 3d``) and
+      ``c_proj``, LayerNorm, ``c_fc`` (``d → d_ff``) and ``c_proj``, all with biases; a final
+      LayerNorm; the LM head tied to the embedding unless ``tied_embeddings=False``.
+    - ``"llama"`` (``LlamaForCausalLM``, ``MistralForCausalLM``): token embedding (rotary
+      positions have no parameter: ``max_positions`` is ignored), then per block ``q, k, v,
+      o`` and the gated MLP's ``gate, up, down`` projections without bias, two RMSNorms; a
+      final RMSNorm; an untied LM head unless ``tied_embeddings=True``. ``n_kv_head`` below
+      ``n_head`` is grouped-query attention.
+
+    ``head_dim`` is ``d_model // n_head``. Sizes that describe no such model raise
+    ``ValueError``.
+    """
+    if family not in _ACTIVATIONS:
+        raise ValueError(f"family must be 'gpt2' or 'llama', not {family!r}")
+    L = _positive_int("n_layer", n_layer)
+    d = _positive_int("d_model", d_model)
+    h = _positive_int("n_head", n_head)
+    f = _positive_int("d_ff", d_ff)
+    V = _positive_int("vocab_size", vocab_size)
+    kv = h if n_kv_head is None else _positive_int("n_kv_head", n_kv_head)
+    P = _positive_int("max_positions", max_positions)
+    if d % h:
+        raise ValueError(f"n_head ({h}) must divide d_model ({d})")
+    if family == "gpt2" and kv != h:
+        raise ValueError(f"GPT-2 has one key/value head per query head: n_kv_head must be {h}")
+    if h % kv:
+        raise ValueError(f"n_kv_head ({kv}) must divide n_head ({h})")
+    tied = (family == "gpt2") if tied_embeddings is None else bool(tied_embeddings)
+    hd = d // h
+    if family == "gpt2":
+        block = [
+            *[(d,), (d,)],  # ln_1: weight, bias
+            *[(d, 3 * d), (3 * d,), (d, d), (d,)],  # attn: c_attn (Conv1D: in, out), c_proj
+            *[(d,), (d,)],  # ln_2
+            *[(d, f), (f,), (f, d), (d,)],  # mlp: c_fc, c_proj
+        ]
+        shapes = [(V, d), (P, d), *block * L, (d,), (d,)]  # wte, wpe, blocks, ln_f
+        linear = L * (4 * d * d + 2 * d * f)  # c_attn, attn.c_proj, c_fc, mlp.c_proj
+    else:
+        q, k = h * hd, kv * hd
+        block = [
+            *[(q, d), (k, d), (k, d), (d, q)],  # self_attn: q, k, v, o (Linear: out, in)
+            *[(f, d), (f, d), (d, f)],  # mlp: gate, up, down
+            *[(d,), (d,)],  # input_layernorm, post_attention_layernorm
+        ]
+        shapes = [(V, d), *block * L, (d,)]  # embed_tokens, blocks, norm
+        linear = L * (2 * q * d + 2 * k * d + 3 * d * f)
+    if not tied:
+        shapes.append((V, d))  # lm_head
+    params = 0
+    for shape in shapes:
+        size = 1
+        for dim in shape:
+            size *= dim
+        params += size
+    return ModelShape(
+        name=name or family,
+        family=family,
+        params=params,
+        n_layer=L,
+        n_head=h,
+        n_kv_head=kv,
+        d_model=d,
+        d_ff=f,
+        vocab_size=V,
+        head_dim=hd,
+        activation=_ACTIVATIONS[family],
+        linear_params=linear,
+        head_params=0 if tied else V * d,
+        param_shapes=tuple(shapes),
+    )
+
+
 def count_parameters(model: Any) -> int:
     """The exact number of parameters of ``model`` (config, registry name or path)."""
     return model_shape(model).params

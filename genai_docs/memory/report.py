@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-GB = 10**9  # gigaoctet (Go), SI
-GIB = 2**30  # gibioctet (Gio), IEC
+from genai_docs import french
+from genai_docs.french import GB, GIB
 
 # French labels of the breakdown's parts, in display order.
 PART_LABELS: dict[str, str] = {
@@ -21,6 +21,21 @@ PART_LABELS: dict[str, str] = {
     "kv_cache": "cache KV",
     "logits": "logits et perte",
     "temporaries": "temporaires",
+}
+
+# French names of the moments an estimate's peak can fall at.
+MOMENT_LABELS: dict[str, str] = {
+    "backward_start": "début de la rétropropagation",
+    "head_backward": "rétropropagation de la tête",
+    "backward_end": "fin de la rétropropagation",
+    "step": "pas de l'optimiseur",
+    "recompute": "recalcul d'un bloc",
+    "prefill_mlp": "traitement du prompt : MLP du dernier bloc",
+    "prefill_attention": "traitement du prompt : attention du dernier bloc",
+    "prefill_head": "traitement du prompt : tête de sortie",
+    "prefill_logits": "traitement du prompt : logits",
+    "decode_attention": "génération du dernier token : attention",
+    "decode_logits": "génération du dernier token : logits",
 }
 
 
@@ -87,23 +102,26 @@ class MemoryEstimate:
         return f"{self.model} : {format_bytes(self.total_bytes)} ({parts})"
 
 
+def peak_moment(moments: dict[str, dict[str, int]]) -> str:
+    """The moment with the most bytes alive, of ``{moment: {part: bytes}}`` (first on a tie)."""
+    return max(moments, key=lambda name: sum(moments[name].values()))
+
+
 def format_number(value: float, decimals: int = 2) -> str:
-    """A number the French way: thin space between thousands, comma as decimal mark."""
-    text = f"{value:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
-    return text
+    """A number the French way (see :mod:`genai_docs.french`): ``"1 234,50"``."""
+    return french.number(value, decimals)
 
 
 def format_percent(fraction: float) -> str:
     """``0.123`` -> ``"12,3 %"``."""
-    return f"{format_number(100 * fraction, 1)}\u00a0%"
+    return french.percent(fraction)
 
 
 def format_bytes(value: int, unit: str = "Go", with_unit: bool = True) -> str:
     """Bytes in Go (10**9) or Gio (2**30), French style: ``format_bytes(4 * 10**9) == '4,00 Go'``."""
     if unit not in ("Go", "Gio"):
         raise ValueError(f"unit must be 'Go' or 'Gio', not {unit!r}")
-    number = format_number(value / (GB if unit == "Go" else GIB))
-    return f"{number}\u00a0{unit}" if with_unit else number
+    return french.size(value, unit, 2, with_unit)
 
 
 def plot_estimates(

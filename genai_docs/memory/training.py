@@ -7,7 +7,7 @@ dtype of the weights. "mixed" is autocast in bf16 over fp32 master weights (the 
 ``torch.autocast``): 4 + 4 + 8 = 16 bytes per parameter with AdamW, plus a bf16 copy of
 every matrix kept for the backward pass.
 
-Activations are in :mod:`genai_docs.memory.activations`. The peak is the largest of three
+Activations are in :mod:`genai_docs.memory.activations`. The peak is the largest of four
 moments of a steady-state step (gradients set to ``None`` by ``zero_grad``):
 
 1. start of the backward pass: weights, optimizer states, all activations, the loss tensors;
@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, replace
 
 from genai_docs.memory.activations import (
     attention_activation_bytes,
+    effective_attention,
     element_sizes,
     head_activation_bytes,
     layer_activation_bytes,
@@ -35,13 +36,14 @@ from genai_docs.memory.activations import (
 )
 from genai_docs.memory.inference import weight_bytes
 from genai_docs.memory.params import ModelShape
-from genai_docs.memory.report import MemoryEstimate
+from genai_docs.memory.report import MemoryEstimate, peak_moment
 from genai_docs.memory.sharding import lora_params, shard_numel
 
 PRECISIONS = ("fp32", "bf16", "mixed")
 OPTIMIZERS = ("adamw", "sgd", "adam8bit")
 RECOMPUTE = ("none", "full")
 ATTENTIONS = ("sdpa", "eager")
+TRAINING_PARTS = ("weights", "gradients", "optimizer", "activations", "logits", "temporaries")
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,11 @@ class TrainingConfig:
         """Tokens per step: ``batch_size * seq_len``."""
         return self.batch_size * self.seq_len
 
+    @property
+    def compute_dtype(self) -> str:
+        """The dtype the matmuls run in: "fp32", or "bf16" (pure or under autocast)."""
+        return "fp32" if self.precision == "fp32" else "bf16"
+
 
 def weight_bytes_per_param(precision: str) -> int:
     """Bytes of one stored weight (and of its gradient): 2 in pure bf16, else 4."""
@@ -109,10 +116,12 @@ def step_temporary_bytes(shape: ModelShape, trainable: int, cfg: TrainingConfig)
     return 0
 
 
-def activation_bytes(shape: ModelShape, cfg: TrainingConfig) -> int:
+def saved_activation_bytes(shape: ModelShape, cfg: TrainingConfig) -> int:
     """Activations alive at the start of the backward pass (loss tensors excluded).
 
-    With full recomputation each block keeps only its input (``N · d · r`` bytes).
+    ``cfg.attention`` is taken as given: :func:`training_phases` first replaces it by the
+    kernel that really runs (:func:`effective_attention`). With full recomputation each
+    block keeps only its input (``N · d · r`` bytes).
     """
     head = head_activation_bytes(shape, cfg.precision)
     if cfg.recompute == "full":
@@ -180,25 +189,11 @@ def recompute_phase(
     return {"weights": weights, "optimizer": states, **moment}
 
 
-def effective_attention(shape: ModelShape, cfg: TrainingConfig) -> str:
-    """The attention the kernels really run, "sdpa" (fused) or "eager" (scores stored).
-
-    On CUDA, PyTorch's fused kernels need fp16/bf16 (flash attention) or as many key/value
-    heads as query heads (memory-efficient attention): fp32 with grouped-query attention
-    falls back to the math kernel, which stores the scores as eager attention does. Measured
-    on an H200 (torch 2.11): TinyLlama, fp32, 8 × 512, "sdpa" peaked at 36.35 GB, which the
-    eager formula predicts within 0.2 %, the fused one 20 % under.
-    """
-    gqa = shape.n_kv_head != shape.n_head
-    if cfg.attention == "sdpa" and cfg.device == "cuda" and cfg.precision == "fp32" and gqa:
-        return "eager"
-    return cfg.attention
-
-
-def estimate_training(shape: ModelShape, cfg: TrainingConfig | None = None) -> MemoryEstimate:
-    """The predicted peak memory of one training step of ``shape``, per GPU."""
-    cfg = cfg or TrainingConfig()
-    cfg = replace(cfg, attention=effective_attention(shape, cfg))
+def model_state_bytes(shape: ModelShape, cfg: TrainingConfig) -> dict[str, int]:
+    """Bytes of the model states this GPU holds: ``weights``, ``gradients``, ``optimizer``
+    (sharded by ZeRO, or the frozen base plus fp32 adapters under LoRA), the gradient of the
+    LM head (``head_gradient``, the first one the backward pass writes), the number of
+    ``trainable`` parameters and of those this GPU's optimizer updates (``stepped``)."""
     w = weight_bytes_per_param(cfg.precision)
     local = shard_numel(shape.param_shapes, cfg.n_gpus)  # parameters on the first GPU
 
@@ -209,16 +204,34 @@ def estimate_training(shape: ModelShape, cfg: TrainingConfig | None = None) -> M
     if cfg.lora_rank:
         trainable = lora_params(shape, cfg.lora_rank)
         base = weight_bytes(shape, "int4") if cfg.qlora else w * shape.params
-        weights = base + 4 * trainable  # adapters in fp32
-        grads = 4 * trainable
-        states = optimizer_bytes(trainable, cfg.optimizer, "fp32")
-        head_grad = 0
-    else:
-        trainable = shape.params
-        weights = w * count(3)
-        grads = w * count(2)
-        states = optimizer_bytes(count(1), cfg.optimizer, cfg.precision)
-        head_grad = w * shape.vocab_size * shape.d_model
+        return {
+            "weights": base + 4 * trainable,  # adapters in fp32
+            "gradients": 4 * trainable,
+            "optimizer": optimizer_bytes(trainable, cfg.optimizer, "fp32"),
+            "head_gradient": 0,
+            "trainable": trainable,
+            "stepped": min(trainable, count(1)),  # parameters this GPU's optimizer updates
+        }
+    return {
+        "weights": w * count(3),
+        "gradients": w * count(2),
+        "optimizer": optimizer_bytes(count(1), cfg.optimizer, cfg.precision),
+        "head_gradient": w * shape.vocab_size * shape.d_model,
+        "trainable": shape.params,
+        "stepped": count(1),  # parameters this GPU's optimizer updates
+    }
+
+
+def training_phases(shape: ModelShape, cfg: TrainingConfig) -> dict[str, dict[str, int]]:
+    """The bytes alive, part by part, at each moment of a steady-state step (see above).
+
+    Every number of the package about a training step comes from here: the estimate is the
+    largest moment, and the helpers of :mod:`genai_docs.memory.parts` read its columns.
+    """
+    cfg = replace(cfg, attention=effective_attention(shape, cfg))
+    states = model_state_bytes(shape, cfg)
+    weights, grads, optimizer = states["weights"], states["gradients"], states["optimizer"]
+    head_grad = states["head_gradient"]
     copies = 0
     if cfg.precision == "mixed":
         # autocast's bf16 copy of every matrix (the LM head's included), saved for backward;
@@ -227,53 +240,57 @@ def estimate_training(shape: ModelShape, cfg: TrainingConfig | None = None) -> M
             shape.linear_params // shape.n_layer if cfg.recompute == "full" else shape.linear_params
         )
         copies = 2 * (blocks + shape.vocab_size * shape.d_model)
-    acts = activation_bytes(shape, cfg)
-    loss = cfg.tokens * loss_bytes(shape)
+    acts = saved_activation_bytes(shape, cfg)
     # a tied embedding's gradient is computed twice (LM head, then lookup): two more copies
     tied = 2 * head_grad if shape.head_params == 0 and cfg.zero_stage < 2 else 0
     phases = {
         "backward_start": {
             "weights": weights + copies,
-            "optimizer": states,
+            "optimizer": optimizer,
             "activations": acts,
-            "logits": loss,
+            "logits": cfg.tokens * loss_bytes(shape),
         },
         "head_backward": {
             "weights": weights + copies,
             "gradients": head_grad,
-            "optimizer": states,
+            "optimizer": optimizer,
             "activations": acts,
             "logits": cfg.tokens * shape.vocab_size * 4,
         },
         "backward_end": {
             "weights": weights,
             "gradients": grads,
-            "optimizer": states,
+            "optimizer": optimizer,
             "temporaries": tied,
         },
         "step": {
             "weights": weights,
             "gradients": grads,
-            "optimizer": states,
-            "temporaries": step_temporary_bytes(shape, min(trainable, count(1)), cfg),
+            "optimizer": optimizer,
+            "temporaries": step_temporary_bytes(shape, states["stepped"], cfg),
         },
     }
     if cfg.recompute == "full":
         phases["recompute"] = recompute_phase(
-            shape, cfg, weights + copies, states, grads, head_grad
+            shape, cfg, weights + copies, optimizer, grads, head_grad
         )
-    phase = max(phases, key=lambda k: sum(phases[k].values()))
-    breakdown = {
-        part: 0
-        for part in ("weights", "gradients", "optimizer", "activations", "logits", "temporaries")
-    }
+    return phases
+
+
+def estimate_training(shape: ModelShape, cfg: TrainingConfig | None = None) -> MemoryEstimate:
+    """The predicted peak memory of one training step of ``shape``, per GPU."""
+    cfg = cfg or TrainingConfig()
+    phases = training_phases(shape, cfg)
+    phase = peak_moment(phases)
+    breakdown = dict.fromkeys(TRAINING_PARTS, 0)
     breakdown.update(phases[phase])
+    states = model_state_bytes(shape, cfg)
     setting = {
         "mode": "training",
         "peak_at": phase,
-        "trainable": trainable,
-        "sharded_states": {"weights": weights, "gradients": grads, "optimizer": states},
-        **asdict(cfg),
+        "trainable": states["trainable"],
+        "sharded_states": {k: states[k] for k in ("weights", "gradients", "optimizer")},
+        **asdict(replace(cfg, attention=effective_attention(shape, cfg))),
     }
     return MemoryEstimate(
         model=shape.name, params=shape.params, breakdown=breakdown, setting=setting
