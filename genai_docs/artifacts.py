@@ -34,7 +34,7 @@ starting the same doomed build again. The next docs build (or a call outside any
 build) tries again.
 
 A build runs while every other caller waits on its lock, so it gets every core: torch's
-intra-op threads are raised to ``os.cpu_count()`` for its duration (the docs build runs
+intra-op threads are raised to the number of usable cores for its duration (the docs build runs
 each block on a share of the cores). For the same reason, a machine builds one artifact at
 a time: two trainings with every core each were measured more than ten times slower side
 by side than one after the other.
@@ -69,6 +69,7 @@ __all__ = [
     "fingerprint",
     "remove_leftovers",
     "report_progress",
+    "usable_cores",
 ]
 
 _COMPLETE = ".complete"
@@ -87,6 +88,13 @@ class ArtifactError(RuntimeError):
     def artifact_failure(self) -> dict[str, Any]:
         """What the docs engine reports once for every block that needed the artifact."""
         return {"name": self.name, "reason": self.reason, "seconds": round(self.seconds, 1)}
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (``taskset`` and CPU affinity respected)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
 def cache_dir() -> Path:
@@ -123,7 +131,9 @@ def _emit(event: str, name: str, **fields: Any) -> None:
     path = os.environ.get(EVENTS_ENV)
     if not path:
         return
-    message = {"event": event, "name": name, "pgid": os.getpgrp(), **fields}
+    # time.monotonic() is the system's clock on Linux: the worker reads it as its own
+    message = {"event": event, "name": name, "pgid": os.getpgrp(), "at": time.monotonic()}
+    message.update(fields)
     line = (json.dumps(message) + "\n").encode()
     with contextlib.suppress(OSError):
         fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
@@ -150,7 +160,7 @@ def _all_cores() -> Iterator[None]:
         yield
         return
     before = torch.get_num_threads()
-    torch.set_num_threads(os.cpu_count() or before)
+    torch.set_num_threads(usable_cores())
     try:
         yield
     finally:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from genai_docs.artifacts import usable_cores
 from genai_docs.mkdocs.worker import DEFAULT_PRELOAD
 
 __all__ = ["BLOCK_ENV", "Execution", "Job", "Runner", "third_party_imports"]
@@ -144,7 +145,7 @@ class Runner:
         self.root = Path(root)  # the blocks' working directory
         self.package_root = package_root  # where to import genai_docs from (default: as installed)
         self.preload = preload  # modules the worker imports once (default: the worker's list)
-        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.workers = max(1, workers or usable_cores())
         self.artifact_timeout = artifact_timeout  # seconds a shared artifact build may take
         self.progress_every = progress_every  # seconds between two progress events of a build
         self.on_event = on_event  # called with each progress event of an artifact build
@@ -169,7 +170,7 @@ class Runner:
             preload = tuple(name for name in DEFAULT_PRELOAD if name.split(".")[0] in used)
         else:
             preload = self.preload
-        threads = max(1, (os.cpu_count() or 1) // self.workers)
+        threads = max(1, usable_cores() // self.workers)
         env = {**os.environ, **BLOCK_ENV, **self.env}
         if self.package_root is not None:
             env["PYTHONPATH"] = os.pathsep.join(

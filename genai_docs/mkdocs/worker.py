@@ -264,6 +264,8 @@ class _Artifacts:
 
     def _apply(self, child: _Child, event: dict, now: float) -> None:
         kind, name = event["event"], event["name"]
+        # when the block sent it, not when we read it (both are CLOCK_MONOTONIC on Linux)
+        now = min(now, event.get("at", now))
         if kind in ("wait", "build"):
             if not child.stack:
                 child.paused_since = now
