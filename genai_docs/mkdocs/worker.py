@@ -11,7 +11,8 @@ original stdout; everything the libraries or the children print goes elsewhere.
 A block's clock stops while it waits for or builds a shared artifact: the children report
 those spans through a named pipe (see :mod:`genai_docs.artifacts`, which explains the
 choice), an artifact build gets its own limit (``--artifact-timeout``), and its progress
-is relayed to the runner every 10 s as ``{"event": "artifact", ...}`` lines.
+is relayed to the runner every 10 s as ``{"event": "artifact", ...}`` lines. While a build
+runs, no new block starts: the build uses every core.
 
 A child writes into the job's ``out`` directory: ``stdout.txt``, ``stderr.txt``, one
 ``figure-K.svg`` per matplotlib figure left open, ``values.jsonl`` with the values the
@@ -255,6 +256,10 @@ class _Artifacts:
                 continue  # a process that has already been reaped, or a garbled line
             self._apply(child, event, now)
 
+    def building(self, running: dict[int, _Child]) -> bool:
+        """Whether a block is building an artifact now."""
+        return any(e["kind"] == "build" for child in running.values() for e in child.stack)
+
     def _built_here(self, name: str) -> bool:
         return any(
             e["kind"] == "build" and e["name"] == name
@@ -377,7 +382,9 @@ def serve(
                 buffer += chunk
                 *lines, buffer = buffer.split(b"\n")
                 queue.extend(json.loads(line) for line in lines if line.strip())
-            while queue and len(running) < jobs:
+            # An artifact build (the trained model) uses every core: start no other block
+            # meanwhile; thread pools that fight for the cores slow down the build.
+            while queue and len(running) < jobs and not artifacts.building(running):
                 job = queue.pop(0)
                 pid = os.fork()
                 if pid == 0:
