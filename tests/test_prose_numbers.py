@@ -19,12 +19,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
+from prose import ALLOWLISTS, ROOT, allowlist
 
 from genai_docs.mkdocs.inline import prose_lines
-
-ROOT = Path(__file__).resolve().parents[1]
-ALLOWLISTS = ROOT / "tests" / "prose_numbers"  # one YAML file per page: number -> reason
 
 _NOT_PROSE = [
     re.compile(r"`+.*?`+"),  # inline code
@@ -72,10 +69,7 @@ def prose_numbers(text: str) -> list[tuple[int, str]]:
 
 
 def _allowed(page: Path) -> dict[str, str]:
-    path = ALLOWLISTS / f"{page.stem}.yml"
-    if not path.exists():
-        return {}
-    return {str(k): v for k, v in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items()}
+    return allowlist(page)["numbers"]
 
 
 def _pages() -> list[Path]:

@@ -36,3 +36,11 @@ def test_every_snippet_runs() -> None:
     assert all(outcome.execution.stdout or outcome.execution.figures for outcome in outcomes), (
         "a snippet shows nothing"
     )
+    # A claim is an assertion about the outputs, whether a sentence cites it or not.
+    false = [
+        f"{outcome.block.snippet}: claim {name!r} is false: {stated['detail']}"
+        for outcome in outcomes
+        for name, stated in outcome.execution.claims.items()
+        if not stated["holds"]
+    ]
+    assert not false, "\n".join(false)

@@ -29,7 +29,7 @@ from genai_docs.mkdocs.runner import Execution, gpu_name
 
 __all__ = ["BlockCache", "environment", "file_hash"]
 
-FORMAT = 1  # bump when the entry layout changes
+FORMAT = 2  # bump when the entry layout changes (2: claims, warnings, thumbnails)
 
 
 def _version(package: str) -> str:

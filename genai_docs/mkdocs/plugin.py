@@ -25,8 +25,9 @@ from mkdocs.structure.files import File
 from genai_docs.mkdocs.blocks import Block, BlockError, base_paths, find_blocks
 from genai_docs.mkdocs.cache import write_atomic
 from genai_docs.mkdocs.engine import Engine, Outcome, artifact_failures, summary_line
-from genai_docs.mkdocs.inline import Published, substitute
+from genai_docs.mkdocs.inline import Claim, Published, substitute
 from genai_docs.mkdocs.notebook import executed_notebook, job_code, read_notebook
+from genai_docs.mkdocs.reading import level_line
 from genai_docs.mkdocs.render import render_block, render_source
 from genai_docs.mkdocs.vendor import vendor_files
 
@@ -221,6 +222,7 @@ class ExecPlugin(BasePlugin[ExecConfig]):
                 f"genai_docs: the blocks of {src_uri} changed during the build; build again"
             )
         markdown = self._cite_values(markdown, blocks, outcomes, page)
+        markdown = self._level(markdown, page)
         lines = markdown.split("\n")
         for index in reversed(range(len(blocks))):
             block = blocks[index]
@@ -234,26 +236,51 @@ class ExecPlugin(BasePlugin[ExecConfig]):
             lines[block.start : block.end] = rendered.splitlines()
         return "\n".join(lines).rstrip("\n") + "\n"
 
+    def _level(self, markdown: str, page) -> str:
+        """Under the title, the level the front matter states and the computed reading time."""
+        level = page.meta.get("niveau")
+        if level is None:
+            return markdown
+        try:
+            line = level_line(str(level), markdown, page.file.src_uri)
+        except ValueError as exc:
+            raise PluginError(f"genai_docs: {exc}") from None
+        lines = markdown.split("\n")
+        title = next((i for i, text in enumerate(lines) if text.startswith("# ")), -1)
+        lines[title + 1 : title + 1] = ["", line]
+        return "\n".join(lines)
+
     def _cite_values(self, markdown: str, blocks: list[Block], outcomes: list[Outcome], page):
-        """Replace ``{{ name }}`` in the prose with the values the page's blocks published."""
+        """Replace ``{{ name }}`` and ``{{ claim: name }}`` in the prose with the values and
+        claims the page's blocks published; a false cited claim is an error."""
         if "{{" not in markdown:
             return markdown
         where = Path(page.file.abs_src_path).resolve().relative_to(self.root).as_posix()
         values: dict[str, Published] | None = None
+        claims: dict[str, Claim] | None = None
         errors: list[str] = []
         if self.config.execute:
-            values = {}
+            values, claims = {}, {}
             for outcome in outcomes:
+                if outcome.execution is None:
+                    continue
                 source = outcome.block.snippet or outcome.block.where
-                for name, text in (outcome.execution.values if outcome.execution else {}).items():
+                for name, text in outcome.execution.values.items():
                     if name in values and values[name].source != source:
                         errors.append(
                             f"{outcome.block.where}: value {name!r} is published twice on this "
                             f"page (also by {values[name].source})"
                         )
                     values[name] = Published(text, source)
+                for name, stated in outcome.execution.claims.items():
+                    if name in claims and claims[name].source != source:
+                        errors.append(
+                            f"{outcome.block.where}: claim {name!r} is stated twice on this "
+                            f"page (also by {claims[name].source})"
+                        )
+                    claims[name] = Claim(stated["holds"], stated["detail"], source)
         skip = [(block.start, block.end) for block in blocks]
-        markdown, missing = substitute(markdown, values, where, skip)
+        markdown, missing = substitute(markdown, values, where, skip, claims)
         errors += missing
         if errors and not any(o.status == "failed" for o in outcomes):
             message = "genai_docs: " + "\n".join(errors)

@@ -57,6 +57,9 @@ class Execution:
     stderr: str = ""
     figures: list[str] = field(default_factory=list)  # SVG documents, in figure order
     values: dict[str, str] = field(default_factory=dict)  # name -> text, for the page's prose
+    claims: dict[str, dict] = field(default_factory=dict)  # name -> {"holds", "detail"}
+    warnings: list[dict] = field(default_factory=list)  # deprecation warnings the block raised
+    thumbnails: list[str] = field(default_factory=list)  # small PNGs of the figures (base64)
     imports: list[str] = field(default_factory=list)  # library files read, "genai_docs/..."
     error: str | None = None  # the traceback, or what went wrong
     error_line: int | None = None  # line of the failing frame within the block's code
@@ -274,9 +277,17 @@ class Runner:
             execution.device = result["device"]
             execution.cuda = result["cuda"]
             execution.figures = [read(name) for name in result["figures"]]
+            execution.warnings = result.get("warnings", [])
+            execution.thumbnails = result.get("thumbnails", [])
             for line in read("values.jsonl").splitlines():
                 value = json.loads(line)
-                execution.values[value["name"]] = value["text"]
+                if "claim" in value:
+                    execution.claims[value["claim"]] = {
+                        "holds": value["holds"],
+                        "detail": value["detail"],
+                    }
+                else:
+                    execution.values[value["name"]] = value["text"]
         status = reply["status"]
         if status == "timeout":
             execution.status = "timeout"

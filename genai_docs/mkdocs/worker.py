@@ -159,6 +159,7 @@ def _execute(job: dict, threads: int, out: Path) -> int:
     linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
     result: dict = {"error": None, "error_line": None, "artifact": None}
     namespace = {"__name__": "__main__", "__file__": filename}
+    caught = _catch_deprecations()
     try:
         exec(compile(code, filename, "exec"), namespace)
     except BaseException as exc:  # SystemExit(0) is a normal end, any other a failure
@@ -177,12 +178,15 @@ def _execute(job: dict, threads: int, out: Path) -> int:
             result["error_line"] = lines[-1] if lines else None
     sys.stdout.flush()
 
-    figures = []
+    result["warnings"] = caught
+    figures, thumbnails = [], []
     for index, number in enumerate(plt.get_fignums(), start=1):
         name = f"figure-{index}.svg"
-        plt.figure(number).savefig(out / name, format="svg", metadata={"Date": None})
+        figure = plt.figure(number)
+        figure.savefig(out / name, format="svg", metadata={"Date": None})
         figures.append(name)
-    result["figures"] = figures
+        thumbnails.append(_thumbnail(figure))
+    result["figures"], result["thumbnails"] = figures, thumbnails
 
     result["device"], result["cuda"] = "cpu", None
     torch = sys.modules.get("torch")
@@ -196,6 +200,53 @@ def _execute(job: dict, threads: int, out: Path) -> int:
     tmp.write_text(json.dumps(result))
     os.replace(tmp, out / "result.json")
     return 0 if result["error"] is None else 1
+
+
+THUMBNAIL_DPI = 30  # the small PNG of each figure kept to tell how many pixels moved
+
+
+def _thumbnail(figure) -> str:
+    """A small PNG of ``figure``, base64: the build's change report compares its pixels."""
+    import base64
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=THUMBNAIL_DPI, metadata={"Software": None})
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _catch_deprecations() -> list[dict]:
+    """Record the deprecation warnings raised while the block runs (a list, filled later).
+
+    ``DeprecationWarning``, ``PendingDeprecationWarning`` and ``FutureWarning`` are the first
+    sign that a library's API is moving under the course: each is kept once per place, with
+    the file and line it points to; other warnings go where they always went.
+    """
+    import warnings
+
+    caught: list[dict] = []
+    seen: set[tuple] = set()
+    kinds = (DeprecationWarning, PendingDeprecationWarning, FutureWarning)
+    show = warnings.showwarning
+
+    def record(message, category, filename, lineno, file=None, line=None):
+        if not issubclass(category, kinds):
+            return show(message, category, filename, lineno, file, line)
+        key = (category.__name__, str(message), filename, lineno)
+        if key not in seen:
+            seen.add(key)
+            where = _package_file(filename) or filename.rpartition("site-packages/")[2]
+            caught.append(
+                {
+                    "category": category.__name__,
+                    "message": str(message),
+                    "where": f"{where}:{lineno}",
+                }
+            )
+
+    for kind in kinds:
+        warnings.filterwarnings("default", category=kind)
+    warnings.showwarning = record
+    return caught
 
 
 @dataclass
