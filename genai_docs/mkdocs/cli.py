@@ -4,7 +4,9 @@
 stores its output with provenance in the frozen folder (to be committed). ``frozen``
 lists the frozen outputs and whether each still matches the repository; with ``--check``
 it exits with status 1 when one is stale. ``report`` summarises the last site build from
-its report: how long it took, its slowest blocks, and the shared artifacts it built.
+its report: how long it took, its slowest blocks, the shared artifacts it built and the
+deprecation warnings its blocks raised; ``report --changes`` says what the last build did
+to the outputs (see :mod:`genai_docs.mkdocs.changes`).
 """
 
 from __future__ import annotations
@@ -42,6 +44,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--config", type=Path, default=Path("mkdocs.yml"), help="le mkdocs.yml du site"
     )
     report.add_argument("--top", type=int, default=3, help="combien de blocs lents montrer")
+    report.add_argument(
+        "--changes",
+        action="store_true",
+        help="ce que la dernière construction a changé dans les sorties (nombres, lignes, "
+        "figures, valeurs, affirmations), bloc par bloc",
+    )
     report.set_defaults(func=run_report)
 
 
@@ -114,7 +122,11 @@ def run_report(args: argparse.Namespace) -> int:
 
     from genai_docs.mkdocs.engine import duration
 
+    if args.top < 0:
+        raise UsageError(f"--top must be zero or positive, not {args.top}")
     site = _site(args.config)
+    if args.changes:
+        return _report_changes(site.cache_dir)
     path = site.cache_dir / "build-report.json"
     try:
         report = json.loads(path.read_text(encoding="utf-8"))
@@ -139,4 +151,42 @@ def run_report(args: argparse.Namespace) -> int:
         print(
             f"  slow block: {block['page']}:{block['line']} {name}: {block['seconds']:.1f} s{extra}"
         )
+    warned = [b for b in blocks if b.get("warnings")]
+    if warned:
+        count = sum(len(b["warnings"]) for b in warned)
+        print(f"  {count} deprecation warning(s) raised by {len(warned)} block(s):")
+    for block in warned:
+        for warning in block["warnings"]:
+            print(
+                f"    {block['page']}:{block['line']}: {warning['category']} at "
+                f"{warning['where']}: {warning['message']}"
+            )
+    return 0
+
+
+def _report_changes(cache_dir: Path) -> int:
+    """Print what the last build changed in the outputs; add it to a CI job's summary."""
+    import json
+    import os
+
+    from genai_docs.mkdocs.changes import CHANGES, render
+
+    path = cache_dir / CHANGES
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+        found = report["changes"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise UsageError(
+            f"no readable change report at {path} (build the site first): {exc}"
+        ) from None
+    if not report.get("previous"):
+        text = "No previous build to compare with: this was the first build of this cache.\n"
+        summary = f"### What this build changed\n\n{text}"
+    else:
+        text, summary = render(found), render(found, markdown=True)
+    print(text, end="")
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if step_summary:
+        with open(step_summary, "a", encoding="utf-8") as handle:
+            handle.write(summary + "\n")
     return 0

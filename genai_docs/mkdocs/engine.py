@@ -75,6 +75,7 @@ class Outcome:
             "seconds": execution.seconds if execution else 0.0,
             "artifact_seconds": execution.artifact_seconds if execution else 0.0,
             "imports": execution.imports if execution else [],
+            "warnings": execution.warnings if execution else [],
         }
 
 

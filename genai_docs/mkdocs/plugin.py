@@ -22,6 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
+from genai_docs.mkdocs import changes
 from genai_docs.mkdocs.blocks import Block, BlockError, base_paths, find_blocks
 from genai_docs.mkdocs.cache import write_atomic
 from genai_docs.mkdocs.engine import Engine, Outcome, artifact_failures, summary_line
@@ -167,6 +168,11 @@ class ExecPlugin(BasePlugin[ExecConfig]):
             seconds = time.perf_counter() - start
             engine.write_report(outcomes, seconds)
         log.info(summary_line(outcomes, seconds, engine.artifacts))
+        self._log_warnings(outcomes)
+        found = changes.record(self.root / self.config.cache_dir, outcomes)
+        for change in found or []:
+            if change.status == "changed":
+                log.info(f"genai_docs: output changed: {change.headline()}")
 
         remaining = iter(outcomes)
         for src_uri, page_blocks in collected:
@@ -184,6 +190,19 @@ class ExecPlugin(BasePlugin[ExecConfig]):
         if failures and not self.serving:
             raise PluginError(message)
         return files
+
+    def _log_warnings(self, outcomes: list[Outcome]) -> None:
+        """Deprecation warnings the blocks raised: the first sign that an API moves under the
+        course. One raised by our own code (the library, a snippet) is a warning of the
+        build (``--strict`` fails on it); one raised inside another library is logged."""
+        for outcome in outcomes:
+            for warning in outcome.execution.warnings if outcome.execution else []:
+                ours = warning["where"].startswith(("genai_docs/", "snippets/", "notebooks/"))
+                text = (
+                    f"genai_docs: {outcome.block.where}: {warning['category']} at "
+                    f"{warning['where']}: {warning['message']}"
+                )
+                (log.warning if ours else log.info)(text)
 
     def _add_snippets(self, files, config, blocks: list[Block]) -> None:
         """Every snippet a page shows, as a file of the site, for its download link."""
