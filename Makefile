@@ -42,10 +42,12 @@ test: lint  ## lint, then every test: the library, the engine, every snippet, th
 bench: setup  ## the benchmarks of bench/, one after the other
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
-freeze: setup  ## on a machine with CUDA: record the outputs of the requires="cuda" blocks
+freeze: setup  ## on a machine with CUDA: measure and record every GPU dataset (frozen/)
+	@$(BIN)/python -c "import torchao" 2>/dev/null || $(BIN)/python -m pip install --quiet torchao \
+		|| echo "torchao could not be installed: the int8/int4 decoding rows will say why"
 	$(BIN)/genai-docs freeze
 
-frozen: setup  ## list frozen GPU outputs; fails if one is stale
+frozen: setup  ## list the GPU datasets: fresh, stale (measuring code changed) or missing
 	$(BIN)/genai-docs frozen --check
 
 clean:

@@ -16,15 +16,19 @@ from genai_docs.memory.generation import InferenceConfig
 from genai_docs.memory.training import TrainingConfig
 
 
-def build_model(config, cfg: TrainingConfig, device: str = "cpu"):
-    """A randomly initialised causal LM for ``config``, ready for ``cfg`` (dtype, attention)."""
+def build_model(config, cfg: TrainingConfig, device: str = "cpu", keep_dropout: bool = False):
+    """A randomly initialised causal LM for ``config``, ready for ``cfg`` (dtype, attention).
+
+    Dropout is switched off unless ``keep_dropout``: its masks are memory the formulas
+    model only where they say so.
+    """
     import torch
     from transformers import AutoModelForCausalLM
 
     config = config.__class__(**config.to_dict())
     config._attn_implementation = cfg.attention
     for name in ("resid_pdrop", "embd_pdrop", "attn_pdrop", "attention_dropout"):
-        if hasattr(config, name):
+        if hasattr(config, name) and not keep_dropout:
             setattr(config, name, 0.0)
     model = AutoModelForCausalLM.from_config(config).to(device)
     if cfg.precision == "bf16":
@@ -65,13 +69,13 @@ def _train_step(model, optimizer, input_ids, cfg: TrainingConfig) -> None:
 
 
 def measure_training_peak(
-    config, cfg: TrainingConfig, device: str = "cpu", seed: int = 0
+    config, cfg: TrainingConfig, device: str = "cpu", seed: int = 0, keep_dropout: bool = False
 ) -> dict[str, Any]:
     """Measured peak bytes of one steady-state training step: ``{"peak": int, "parts": {...}}``."""
     import torch
 
     torch.manual_seed(seed)
-    model = build_model(config, cfg, device)
+    model = build_model(config, cfg, device, keep_dropout)
     optimizer = make_optimizer(model, cfg)
     input_ids = torch.randint(0, config.vocab_size, (cfg.batch_size, cfg.seq_len), device=device)
     _train_step(model, optimizer, input_ids, cfg)  # creates the optimizer states

@@ -106,3 +106,11 @@ def tiny_configs() -> dict:
             tie_word_embeddings=False,
         ),
     }
+
+
+def named_config(name: str):
+    """A registry config by name, or one of :func:`tiny_configs` as ``tiny-gpt2``,
+    ``tiny-llama``: how GPU datasets and their dry runs name the models they measured."""
+    if name.startswith("tiny-"):
+        return tiny_configs()[name.removeprefix("tiny-")]
+    return registry_config(name)

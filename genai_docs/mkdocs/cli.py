@@ -1,9 +1,11 @@
-"""``genai-docs freeze``, ``frozen`` and ``report``: frozen GPU outputs, and the last build.
+"""``genai-docs freeze``, ``frozen`` and ``report``: GPU measurements, and the last build.
 
-``freeze`` runs every ``requires="cuda"`` block of the site on this machine's GPU and
-stores its output with provenance in the frozen folder (to be committed). ``frozen``
-lists the frozen outputs and whether each still matches the repository; with ``--check``
-it exits with status 1 when one is stale. ``report`` summarises the last site build from
+``freeze`` runs every measuring script (``measurements/<name>.py``) on this machine's GPU,
+each writing its dataset to ``frozen/<name>.json`` (to be committed; see
+:mod:`genai_docs.measurements`), and prints what it recorded and how long each took; then
+it stores the output of any ``requires="cuda"`` block, the older way. ``frozen`` lists the
+datasets (and frozen block outputs) and whether each is fresh, stale (its measuring code
+changed) or missing; with ``--check`` it exits with status 1 when one is not fresh. ``report`` summarises the last site build from
 its report: how long it took, its slowest blocks, the shared artifacts it built and the
 deprecation warnings its blocks raised; ``report --changes`` says what the last build did
 to the outputs (see :mod:`genai_docs.mkdocs.changes`).
@@ -21,14 +23,23 @@ from genai_docs.errors import UsageError
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     freeze = subparsers.add_parser(
-        "freeze", help='enregistrer les sorties GPU des blocs requires="cuda"'
+        "freeze", help="mesurer sur GPU et enregistrer chaque jeu de mesures (measurements/)"
     )
     freeze.add_argument(
         "--config", type=Path, default=Path("mkdocs.yml"), help="le mkdocs.yml du site"
     )
+    freeze.add_argument(
+        "--only",
+        nargs="+",
+        metavar="NOM",
+        help="seulement ces jeux de mesures (measurements/NOM.py)",
+    )
+    freeze.add_argument(
+        "--timeout", type=int, default=600, help="secondes au plus par script de mesure"
+    )
     freeze.set_defaults(func=run_freeze)
     frozen = subparsers.add_parser(
-        "frozen", help="lister les sorties GPU figées et dire lesquelles sont périmées"
+        "frozen", help="lister les mesures GPU enregistrées et dire lesquelles sont périmées"
     )
     frozen.add_argument(
         "--config", type=Path, default=Path("mkdocs.yml"), help="le mkdocs.yml du site"
@@ -62,20 +73,54 @@ def _site(config: Path):
 
 
 def run_freeze(args: argparse.Namespace) -> int:
+    """Run every measuring script on this machine's GPU, then any ``requires="cuda"`` block."""
+    import subprocess
+
+    from genai_docs.measurements import ROOT, scripts
+
+    found = scripts()
+    unknown = sorted(set(args.only or ()) - set(found))
+    if unknown:
+        raise UsageError(
+            f"no measuring script for {', '.join(unknown)} (known: {', '.join(found)})"
+        )
+    chosen = {name: path for name, path in found.items() if not args.only or name in args.only}
+    rows, failed = [], 0
+    for name, path in chosen.items():
+        print(f"== {name}: measurements/{path.name}", flush=True)
+        start = time.perf_counter()
+        try:
+            result = subprocess.run([sys.executable, str(path)], cwd=ROOT, timeout=args.timeout)
+            state = {0: "recorded", 2: "no GPU"}.get(
+                result.returncode, f"FAILED (exit {result.returncode})"
+            )
+        except subprocess.TimeoutExpired:
+            state = f"FAILED (over {args.timeout} s)"
+        seconds = time.perf_counter() - start
+        failed += state != "recorded"
+        rows.append((name, state, seconds))
+    print("\n| dataset | state | seconds |\n| --- | --- | ---: |")
+    for name, state, seconds in rows:
+        print(f"| {name} | {state} | {seconds:.0f} |")
+    print(
+        f"{len(rows) - failed} of {len(rows)} dataset(s) recorded in {sum(r[2] for r in rows):.0f} s"
+    )
+    blocks_failed = _freeze_blocks(args) if not args.only else 0
+    return 1 if failed or blocks_failed else 0
+
+
+def _freeze_blocks(args: argparse.Namespace) -> int:
+    """The older way, still supported: store whole outputs of ``requires="cuda"`` blocks."""
     from genai_docs.mkdocs.engine import Engine
 
     site = _site(args.config)
     blocks = [block for block in site.blocks() if block.requires_cuda]
     if not blocks:
-        print('No requires="cuda" block in the site.')
         return 0
-    start = time.perf_counter()
     # One block at a time: GPU blocks often time things, and two sharing the GPU would
     # disturb each other's measurements.
     with Engine(site.root, site.cache_dir, site.frozen_dir, workers=1, use_cache=False) as engine:
         outcomes = engine.run(blocks, use_frozen=False)
-    if all(outcome.execution.device == "cpu" for outcome in outcomes if outcome.status != "failed"):
-        raise UsageError("no block ran on a GPU (is CUDA available?): nothing was frozen")
     failed = [o for o in outcomes if o.status == "failed"]
     for outcome in outcomes:
         state = (
@@ -86,32 +131,42 @@ def run_freeze(args: argparse.Namespace) -> int:
         print(f"{outcome.block.snippet}: {state}")
     for outcome in failed:
         print(outcome.failure(), file=sys.stderr)
-    devices = ", ".join(sorted({o.execution.device for o in outcomes} - {"cpu"})) or "no GPU"
-    seconds = time.perf_counter() - start
-    print(f"{len(outcomes) - len(failed)} output(s) frozen on {devices} in {seconds:.0f} s")
-    return 1 if failed else 0
+    return len(failed)
 
 
 def run_frozen(args: argparse.Namespace) -> int:
+    from genai_docs.measurements import all_datasets
     from genai_docs.mkdocs.engine import PACKAGE_ROOT
     from genai_docs.mkdocs.frozen import FrozenStore
 
     site = _site(args.config)
+    stale = 0
+    print("| dataset | state | recorded on | date | why |\n| --- | --- | --- | --- | --- |")
+    for name, dataset in all_datasets().items():
+        if dataset is None:
+            print(f"| {name} | missing | — | — | never recorded: `make freeze` on a CUDA GPU |")
+            stale += 1
+            continue
+        p = dataset.provenance
+        why = "measuring code changed: " + ", ".join(dataset.changed) if dataset.stale else ""
+        print(
+            f"| {name} | {'stale' if dataset.stale else 'fresh'} | {p.get('gpu', '?')} "
+            f"| {p.get('date', '?')} | {why} |"
+        )
+        stale += dataset.stale
     store = FrozenStore(site.frozen_dir, site.root, PACKAGE_ROOT)
     used = {block.snippet for block in site.blocks() if block.requires_cuda}
-    stale = 0
-    if not used and not store.all():
-        print('No frozen output, and no requires="cuda" block in the site.')
     for snippet in sorted(used - {f.snippet for f in store.all()}):
-        print(f"missing  {snippet}")
+        print(f"| {snippet} (block) | missing | — | — | |")
         stale += 1
     for frozen in store.all():
         reasons = store.staleness(frozen)
         if frozen.snippet not in used:
             reasons.append("no page uses it")
-        origin = f"{frozen.provenance.get('gpu')}, {frozen.provenance.get('date')}"
+        p = frozen.provenance
+        state = "stale" if reasons else "fresh"
         print(
-            f"{'stale' if reasons else 'fresh'}    {frozen.snippet} ({origin}){': ' + '; '.join(reasons) if reasons else ''}"
+            f"| {frozen.snippet} (block) | {state} | {p.get('gpu')} | {p.get('date')} | {'; '.join(reasons)} |"
         )
         stale += bool(reasons)
     return 1 if (stale and args.check) else 0

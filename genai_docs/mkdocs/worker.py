@@ -65,21 +65,25 @@ def preload(modules: tuple[str, ...] = DEFAULT_PRELOAD) -> None:
             importlib.import_module(name)
 
 
+# What a block's output depends on besides its code: the library, and the GPU measurements
+# (frozen/<name>.json) and measuring scripts (measurements/) that a block reads to show them.
+TRACKED = (PACKAGE_DIR.name, "frozen", "measurements")
+
+
 def _package_file(path: str) -> str | None:
-    """The path of ``path`` relative to the package's parent, if it is a library file."""
+    """The path of ``path`` relative to the package's parent, if the block's output may
+    depend on it: a library file, a GPU dataset or a measuring script (``TRACKED``)."""
     try:
         resolved = Path(path).resolve()
         relative = resolved.relative_to(PACKAGE_DIR.parent)
     except (ValueError, OSError):
         return None
-    if (
-        not relative.parts
-        or relative.parts[0] != PACKAGE_DIR.name
-        or "__pycache__" in relative.parts
-    ):
+    if not relative.parts or relative.parts[0] not in TRACKED or "__pycache__" in relative.parts:
         return None
-    if resolved == Path(__file__).resolve() or not resolved.is_file():
+    if resolved == Path(__file__).resolve() or resolved.is_dir():
         return None  # the worker itself is covered by the cache's engine version
+    # A file that does not exist counts too (a dataset not recorded yet): the cache keeps
+    # "absent", and the block runs again when it appears.
     return relative.as_posix()
 
 
@@ -136,7 +140,7 @@ def _execute(job: dict, threads: int, out: Path) -> int:
     opened: set[str] = set()
 
     def audit(event: str, args: tuple) -> None:
-        if event == "open" and isinstance(args[0], str) and "genai_docs" in args[0]:
+        if event == "open" and isinstance(args[0], str) and any(t in args[0] for t in TRACKED):
             relative = _package_file(args[0])
             if relative:
                 opened.add(relative)
