@@ -58,8 +58,8 @@ def test_an_artifact_longer_than_the_block_timeout_is_built_once(tmp_path: Path,
     assert [o.status for o in outcomes] == ["executed"] * 3
     assert [o.execution.stdout for o in outcomes] == [f"prêt {i}\n" for i in range(3)]
     assert builds(root) == 1
-    # the blocks' own clocks ran for far less than the 4 s they spent on the artifact
-    assert all(o.execution.seconds < 2 for o in outcomes)
+    # Under a 2 s timeout, no block was killed although the artifact kept them 4 s (its
+    # sleeps are a lower bound, on any machine): their clocks stopped while they waited.
     assert max(o.execution.artifact_seconds for o in outcomes) >= 4
     messages = [r.getMessage() for r in caplog.records]
     assert any("building artifact 'demo': step " in m and "left" in m for m in messages)

@@ -121,3 +121,20 @@ def test_a_block_depends_on_the_datasets_it_reads() -> None:
     assert _package_file(str(ROOT / "measurements" / "memoire.py")) == "measurements/memoire.py"
     assert _package_file(str(ROOT / "genai_docs" / "french.py")) == "genai_docs/french.py"
     assert _package_file(str(ROOT / "docs" / "index.md")) is None
+
+
+def test_freeze_says_what_it_recorded_and_refuses_unknown_names() -> None:
+    def freeze(*args: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "genai_docs.cli", "freeze", *args]
+        return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+    result = freeze("--only", "debit_matmul")
+    assert result.returncode == 1  # nothing recorded: no GPU here
+    assert "| debit_matmul | no GPU |" in result.stdout
+    assert "0 of 1 dataset(s) recorded" in result.stdout
+    wrong = freeze("--only", "inconnu")
+    assert wrong.returncode == 2
+    assert wrong.stderr.strip().splitlines() == [
+        "genai-docs freeze: error: no measuring script for inconnu (known: debit_matmul, "
+        "decodage_quantifie, memoire, precision_mixte, rnn_transformer)"
+    ]

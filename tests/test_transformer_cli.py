@@ -31,7 +31,7 @@ def test_generate_prints_candidates_and_a_completion(tiny_course, capsys) -> Non
     assert main([*args, "--seed", "1"]) == 0
     out = capsys.readouterr().out
     assert "« Omar a frappé un »" in out
-    assert out.count(" %") == 3
+    assert out.count("\u00a0%") == 3  # French: a no-break space before %
     assert "  1. " in out and "  3. " in out and "  4. " not in out
     assert "Omar a frappé un" in out.splitlines()[-1]
     assert main([*args, "--seed", "1"]) == 0

@@ -10,13 +10,10 @@ import argparse
 import sys
 import time
 
+from genai_docs import french
 from genai_docs.errors import UsageError
 
 __all__ = ["register"]
-
-
-def _percent(p: float) -> str:
-    return f"{100 * p:.1f}".replace(".", ",") + " %"
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -28,7 +25,7 @@ def _train(args: argparse.Namespace) -> int:
 
     def on_step(step: int, loss: float) -> None:
         if not interactive and (step % every == 0 or step == COURSE_TRAIN.steps):
-            print(f"pas {step}/{COURSE_TRAIN.steps} : perte {loss:.3f}", flush=True)
+            print(f"pas {step}/{COURSE_TRAIN.steps} : perte {french.number(loss, 3)}", flush=True)
 
     print(
         f"Modèle du cours : {COURSE_CONFIG.n_layer} couches, {COURSE_CONFIG.n_head} têtes, "
@@ -40,13 +37,13 @@ def _train(args: argparse.Namespace) -> int:
     trained = []
     directory = course_dir(on_step=lambda s, loss: (trained.append(s), on_step(s, loss)))
     if trained:
-        print(f"Entraîné en {time.perf_counter() - start:.1f} s.")
+        print(f"Entraîné en {french.number(time.perf_counter() - start, 1)} s.")
     else:
         print("Déjà entraîné : modèle lu depuis le cache.")
     print(f"Fichiers : {directory}")
     net, tok = load_course_model()
-    print(f"Paramètres : {net.num_parameters():,}".replace(",", " "))
-    print(f"Perplexité sur la partie réservée : {held_out_perplexity(net, tok):.3f}")
+    print(f"Paramètres : {french.number(net.num_parameters())}")
+    print(f"Perplexité sur la partie réservée : {french.number(held_out_perplexity(net, tok), 3)}")
     return 0
 
 
@@ -72,7 +69,7 @@ def _generate(args: argparse.Namespace) -> int:
     print(f"Invite : « {args.prompt} »")
     print(f"Les {args.top_k} tokens suivants les plus probables :")
     for rank, (text, p) in enumerate(top_k_next_tokens(net, tok, args.prompt, args.top_k), 1):
-        print(f"  {rank}. {text!r:<16} {_percent(p):>8}")
+        print(f"  {rank}. {text!r:<16} {french.percent(p):>8}")
     if args.max_new_tokens:
         text = complete(
             net, tok, args.prompt, args.max_new_tokens, args.temperature, args.top_k, args.seed
