@@ -4,7 +4,12 @@ Formats: fp32, tf32 (CUDA), fp16, bf16, int8 (``torch._int_mm``), fp8 e4m3
 (``torch._scaled_mm``), each on a compute-bound shape (many rows) and a memory-bound one
 (32 rows). On CUDA each result is printed beside the GPU's published dense peak (NVIDIA
 datasheets, see ``genai_docs.quantization.matmul.PUBLISHED_PEAKS``); without CUDA the CPU
-formats run and the output says so. The device is detected, no flag needed.
+formats run and the output says so. The device is detected, no flag needed. Throughput is in
+TFLOP/s for the floating-point formats and in TOPS for int8.
+
+Then, on the CPU in every case, the int8 path a CPU really has: a ``quantize_dynamic`` layer
+(fbgemm/x86) against the fp32 ``nn.Linear`` it replaces, alternated on the same input
+(``genai_docs.quantization.time_dynamic_int8``), with the speed-up.
 
     .venv/bin/python bench/bench_quantization.py [--quick]
 """
@@ -15,7 +20,7 @@ import sys
 
 import torch
 
-from genai_docs.quantization import published_peaks, run_benchmark
+from genai_docs.quantization import published_peaks, run_benchmark, time_dynamic_int8
 
 
 def main() -> None:
@@ -33,7 +38,7 @@ def main() -> None:
     for fmt, reason in skipped.items():
         print(f"skipped {fmt}: {reason}")
     print(
-        f"{'shape':14s} {'m x k x n':>18s} {'format':6s} {'time ms':>9s} {'TFLOPS':>8s} "
+        f"{'shape':14s} {'m x k x n':>18s} {'format':6s} {'time ms':>9s} {'TFLOP/s':>8s} "
         f"{'x fp32':>7s} {'GB/s':>8s} {'peak':>8s} {'% peak':>7s}"
     )
     for shape in dict.fromkeys(r.shape for r in results):
@@ -51,7 +56,19 @@ def main() -> None:
                 f"{r.bandwidth / 1e9:8.1f} {'' if peak is None else f'{peak:8.0f}':>8s} "
                 f"{'' if share is None else f'{share:7.0%}':>7s}"
             )
-    print("% peak: of the format's TFLOPS (compute-bound), of memory bandwidth (memory-bound)")
+    print("TFLOP/s: TOPS for int8; % peak: of the format's peak (compute-bound), of memory")
+    print("bandwidth (memory-bound)")
+    print(f"\nCPU int8 path ({torch.backends.quantized.engine}): quantize_dynamic vs nn.Linear")
+    print(
+        f"{'tokens x in x out':>20s} {'fp32 ms':>9s} {'int8 ms':>9s} {'speed-up':>9s} {'rel. err':>9s}"
+    )
+    repeats = 1 if "--quick" in sys.argv else 3
+    for rows, k, n in ((1, 4096, 4096), (16, 4096, 4096), (256, 1024, 1024), (512, 2048, 2048)):
+        t = time_dynamic_int8(rows, k, n, repeats=repeats, min_run_time=min_run_time / 2)
+        print(
+            f"{f'{rows}x{k}x{n}':>20s} {t.fp32_seconds * 1e3:9.3f} {t.int8_seconds * 1e3:9.3f} "
+            f"{t.speedup:9.2f} {t.relative_error:9.2%}"
+        )
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from genai_docs.quantization import (
     quantize_model,
     run_benchmark,
     train_mixed_precision,
+    underflow_by_layer,
     underflow_fraction,
     unsupported_reason,
 )
@@ -163,11 +164,58 @@ def test_measured_fp16_zeros_match_the_underflow_predicted_from_fp32() -> None:
     assert underflow_fraction(model, x, y, scale * 2.0**16)[0] < predicted / 10
 
 
+def test_a_power_of_two_loss_multiplier_changes_nothing_in_fp32_and_bf16() -> None:
+    """The loss times 2^-13 and AdamW's eps times 2^-13: bit for bit the same run, since a
+    power of two multiplies exactly; fp16, whose range is narrow, does tell them apart."""
+    data = torch.randint(0, 96, (2000,), generator=torch.Generator().manual_seed(0))
+    small = MixedPrecisionConfig(**{**MIXED.__dict__, "loss_multiplier": 2.0**-13})
+    for mode in ("fp32", "bf16"):
+        plain = train_mixed_precision(mode, data, MIXED)[0].losses
+        assert train_mixed_precision(mode, data, small)[0].losses == plain
+    plain = train_mixed_precision("fp16", data, MIXED)[0]
+    shrunk = train_mixed_precision("fp16", data, small)[0]
+    assert shrunk.losses != plain.losses
+    assert shrunk.activation_zeros > plain.activation_zeros + 0.3
+
+
+def test_underflow_by_layer_adds_up_to_the_whole_model() -> None:
+    """Weighted by their non-zero values, the layers' shares are the model's share."""
+    torch.manual_seed(0)
+    model = GPT(MIXED.model)
+    generator = torch.Generator().manual_seed(1)
+    x = torch.randint(0, 96, (4, 16), generator=generator)
+    y = torch.randint(0, 96, (4, 16), generator=generator)
+    scales = (1.0, 2.0**-12, 2.0**-20)
+    layers = underflow_by_layer(model, x, y, scales)
+    assert [layer.name for layer in layers] == [
+        "h.0.attn.c_attn",
+        "h.0.attn.c_proj",
+        "h.0.mlp.c_fc",
+        "h.0.mlp.c_proj",
+        "lm_head",
+    ]
+    widths = {"h.0.attn.c_attn": 96, "h.0.mlp.c_fc": 128, "lm_head": 96}  # output widths
+    for layer in layers:  # B × T × width values, exact zeros left out
+        n = 4 * 16 * widths.get(layer.name, 32)
+        assert 0.9 * n < layer.n_values <= n
+    counts = [layer.n_values for layer in layers]
+    for i, scale in enumerate(scales):
+        whole, _ = underflow_fraction(model, x, y, scale)
+        pooled = sum(c * layer.shares[i] for c, layer in zip(counts, layers, strict=True))
+        assert pooled / sum(counts) == pytest.approx(whole, rel=1e-9)
+    for layer in layers:  # a smaller scale flushes more, and the median sits at the margin
+        assert layer.shares[0] <= layer.shares[1] <= layer.shares[2]
+        assert (layer.shares[0] < 0.5) == (layer.median_margin > 0)
+        assert all(0 <= share <= 1 for share in layer.norm_shares)
+
+
 def test_mixed_precision_rejects_bad_input() -> None:
     with pytest.raises(ValueError, match="mode must be one of"):
         train_mixed_precision("fp64", torch.zeros(100, dtype=torch.long))
     with pytest.raises(ValueError, match="seq_len"):
         MixedPrecisionConfig(seq_len=1000)
+    with pytest.raises(ValueError, match="loss_multiplier"):
+        MixedPrecisionConfig(loss_multiplier=0.0)
 
 
 # --- matmul -----------------------------------------------------------------------------------

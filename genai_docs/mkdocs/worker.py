@@ -183,10 +183,13 @@ def _execute(job: dict, threads: int, out: Path) -> int:
     sys.stdout.flush()
 
     result["warnings"] = caught
+    from genai_docs.figures import french_ticks  # the site's typography, on every axis
+
     figures, thumbnails = [], []
     for index, number in enumerate(plt.get_fignums(), start=1):
         name = f"figure-{index}.svg"
         figure = plt.figure(number)
+        french_ticks(figure)
         figure.savefig(out / name, format="svg", metadata={"Date": None})
         figures.append(name)
         thumbnails.append(_thumbnail(figure))

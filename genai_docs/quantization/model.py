@@ -12,6 +12,10 @@ Variants: ``fp32`` (the reference), ``bf16``, ``int8 tensor`` and ``int8 channel
 one scale per matrix or per output row), ``int4 group`` (groups of 64, two codes per byte);
 the schemes are those of :mod:`genai_docs.quantization.schemes`.
 
+The dose-response curve (:func:`perplexity_by_bits`) runs the same absmax at 8, 6, 5, 4, 3
+and 2 bits, per tensor, per channel and per group, and measures each point with one
+perplexity function, so that the bit width where the model breaks can be read off the curve.
+
 The maintained counterpart is PyTorch's own dynamic quantization
 (``torch.ao.quantization.quantize_dynamic``, Krishnamoorthi, "Quantizing deep convolutional
 networks for efficient inference", 2018, and PyTorch's quantization docs): int8 weights
@@ -31,16 +35,19 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .schemes import QuantizedTensor, quantize_absmax, quantize_int4
+from .schemes import QuantizedTensor, quantize_absmax, quantize_int4, quantize_nbits
 
 __all__ = [
+    "GRANULARITY_SWEEP",
     "VARIANTS",
+    "BitsPoint",
     "QuantizedLinear",
     "VariantResult",
     "block_linear_names",
     "compare_variants",
     "dynamic_quantize",
     "model_nbytes",
+    "perplexity_by_bits",
     "quantize_model",
 ]
 
@@ -56,7 +63,13 @@ class QuantizedLinear(nn.Module):
         if isinstance(weight, QuantizedTensor):
             self.register_buffer("codes", weight.data)  # int8 (out, in) or packed uint8
             self.register_buffer("scale", weight.scale)  # fp16 scales
-            self._meta = (weight.shape, weight.scheme, weight.granularity, weight.group_size)
+            self._meta = (
+                weight.shape,
+                weight.scheme,
+                weight.granularity,
+                weight.group_size,
+                weight.bits,
+            )
         else:  # a plain low-precision copy (bf16)
             self.register_buffer("codes", weight.detach().clone())  # (out, in)
             self.register_buffer("scale", None)
@@ -67,9 +80,9 @@ class QuantizedLinear(nn.Module):
         """The dequantized weight (out, in), in fp32."""
         if self._meta is None:
             return self.codes.to(torch.float32)
-        shape, scheme, granularity, group_size = self._meta
+        shape, scheme, granularity, group_size, bits = self._meta
         quantized = QuantizedTensor(
-            self.codes, self.scale, None, shape, scheme, granularity, group_size
+            self.codes, self.scale, None, shape, scheme, granularity, group_size, bits
         )
         return quantized.dequantize()
 
@@ -192,3 +205,54 @@ def compare_variants(
             ppl = perplexity(net)
         results.append(VariantResult(variant, model_nbytes(net), _matrix_bytes(net, names), ppl))
     return results
+
+
+# the scale granularities of the dose-response curve: (granularity, group size)
+GRANULARITY_SWEEP = (("tensor", 0), ("channel", 0), ("group", 128), ("group", 64), ("group", 32))
+
+
+@dataclass(frozen=True)
+class BitsPoint:
+    """One point of the dose-response curve: a bit width and a granularity."""
+
+    bits: int  # bits per code, 2 to 8
+    granularity: str  # "tensor", "channel" or "group"
+    group_size: int  # weights per scale for "group", else 0
+    matrix_bytes: int  # real bytes of the block matrices: packed codes and fp16 scales
+    bits_per_weight: float  # 8 · matrix_bytes / weights, scales included
+    perplexity: float  # ``perplexity(model)``, the same function for every point
+
+
+def perplexity_by_bits(
+    model: nn.Module,
+    perplexity,
+    bits: tuple[int, ...] = (8, 6, 5, 4, 3, 2),
+    granularities: tuple[tuple[str, int], ...] = GRANULARITY_SWEEP,
+) -> list[BitsPoint]:
+    """Held-out ``perplexity`` of ``model`` with its block matrices quantized by
+    :func:`~genai_docs.quantization.schemes.quantize_nbits` at each width and granularity.
+
+    Each point computes exactly what :class:`QuantizedLinear` computes (fp32 after
+    dequantization): the dequantized weights are written into one copy of the model, in
+    place, which is cheaper than building a model per point; the bytes are those of the
+    packed codes and scales.
+    """
+    net = copy.deepcopy(model).eval()
+    names = block_linear_names(net)
+    originals = {name: net.get_submodule(name).weight.detach().clone() for name in names}
+    n_weights = sum(w.numel() for w in originals.values())
+    points = []
+    with torch.no_grad():
+        for granularity, group_size in granularities:
+            for b in bits:
+                nbytes = 0
+                for name, w in originals.items():
+                    qt = quantize_nbits(w, b, granularity, group_size or 1)
+                    net.get_submodule(name).weight.copy_(qt.dequantize())
+                    nbytes += qt.nbytes
+                points.append(
+                    BitsPoint(
+                        b, granularity, group_size, nbytes, 8 * nbytes / n_weights, perplexity(net)
+                    )
+                )
+    return points

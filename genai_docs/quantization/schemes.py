@@ -1,4 +1,4 @@
-"""Integer quantization of a weight tensor: absmax and zero-point int8, group-wise int4.
+"""Integer quantization of a weight tensor: absmax and zero-point int8, group-wise int4, n bits.
 
 Each scheme maps a real ``w`` to an integer code ``q`` and back (dequantization):
 
@@ -10,7 +10,11 @@ Each scheme maps a real ``w`` to an integer code ``q`` and back (dequantization)
   ``z = round(-128 - min / s)``, ``q = round(w / s) + z``, ``ŵ = s · (q - z)``;
 - **int4 group-wise**: absmax over groups of ``group_size`` consecutive weights (64 by
   default), ``q`` in [-7, 7], two codes packed per byte, as GPTQ (Frantar et al., 2023) and
-  bitsandbytes' 4-bit blocks (Dettmers et al., "QLoRA", 2023) store them.
+  bitsandbytes' 4-bit blocks (Dettmers et al., "QLoRA", 2023) store them;
+- **n bits** (2 to 8), the same absmax at any width: ``q`` in [-(2^(b-1) - 1), 2^(b-1) - 1]
+  (2^b - 1 levels: 255 at 8 bits, 15 at 4, 3 at 2), one scale per tensor, per channel or per
+  group, the codes packed as a stream of b-bit fields (:func:`pack_bits`; at 4 bits the
+  bytes are exactly those of :func:`pack_int4`).
 
 The statistics (max, min) are taken per **tensor** (one scale) or per output **channel**
 (one scale per row of a ``(out_features, in_features)`` weight). Scales are stored in fp16,
@@ -34,17 +38,20 @@ __all__ = [
     "QuantizedTensor",
     "max_error",
     "mse",
+    "pack_bits",
     "pack_int4",
     "quantization_error",
     "quantize",
     "quantize_absmax",
     "quantize_int4",
+    "quantize_nbits",
     "quantize_zeropoint",
     "snr_db",
+    "unpack_bits",
     "unpack_int4",
 ]
 
-GRANULARITIES = ("tensor", "channel")
+GRANULARITIES = ("tensor", "channel")  # of the int8 schemes; n bits adds "group"
 _FP16 = torch.finfo(torch.float16)
 
 
@@ -52,20 +59,23 @@ _FP16 = torch.finfo(torch.float16)
 class QuantizedTensor:
     """Integer codes and the scales (and zero points) that map them back to real numbers."""
 
-    data: torch.Tensor  # int8 codes shaped like the original, or uint8 packed int4 (ceil(n/2),)
-    scale: torch.Tensor  # fp16: (1,) per tensor, (rows, 1) per channel, (groups,) per group
+    data: torch.Tensor  # int8 codes shaped like the original, or uint8 packed codes (bytes,)
+    scale: torch.Tensor  # fp16: (1, 1) per tensor, (rows, 1) per channel, (groups,) per group
     zero_point: torch.Tensor | None  # int8 like ``scale`` (zero-point scheme), else None
     shape: torch.Size  # shape of the original tensor
-    scheme: str  # "absmax", "zeropoint" or "int4"
+    scheme: str  # "absmax", "zeropoint", or "int4", "int3"... (packed n-bit absmax)
     granularity: str  # "tensor", "channel" or "group"
     group_size: int = 0  # weights per scale in the "group" granularity
+    bits: int = 8  # bits per code (the packed codes of n-bit schemes)
 
     def dequantize(self, dtype: torch.dtype = torch.float32) -> torch.Tensor:
         """The real numbers ``ŵ`` the codes stand for, shaped like the original."""
         scale = self.scale.to(torch.float32)
-        if self.scheme == "int4":
+        if self.data.dtype == torch.uint8:  # packed n-bit codes
             n = math.prod(self.shape)
-            codes = unpack_int4(self.data, n).to(torch.float32)  # (n,)
+            codes = unpack_bits(self.data, self.bits, n).to(torch.float32)  # (n,)
+            if self.granularity != "group":
+                return (codes.view(scale.shape[0], -1) * scale).view(self.shape).to(dtype)
             padded = torch.zeros(scale.numel() * self.group_size)  # (groups * g,)
             padded[:n] = codes
             values = padded.view(-1, self.group_size) * scale[:, None]  # (groups, g)
@@ -148,30 +158,94 @@ def quantize_zeropoint(w: torch.Tensor, granularity: str = "tensor") -> Quantize
     )
 
 
+def _code_range(bits: int) -> tuple[int, int]:
+    if not (isinstance(bits, int) and 1 <= bits <= 8):
+        raise ValueError(f"bits must be an integer from 1 to 8, not {bits!r}")
+    return -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+
+
+def pack_bits(codes: torch.Tensor, bits: int) -> torch.Tensor:
+    """Codes in [-2^(b-1), 2^(b-1) - 1], any length n, packed as b-bit fields: (ceil(n·b/8),)
+    uint8.
+
+    Code ``c`` is stored as the unsigned field ``c + 2^(b-1)``; element ``i`` occupies bits
+    ``i·b`` to ``i·b + b - 1`` of the stream, least significant first, and bit ``j`` of the
+    stream is bit ``j mod 8`` of byte ``j // 8`` (a field may straddle two bytes; the last
+    byte is padded with zeros). At 4 bits: two codes per byte, the first in the low nibble.
+    """
+    low, high = _code_range(bits)
+    flat = codes.reshape(-1).to(torch.int16)  # (n,)
+    if flat.numel() and (flat.min() < low or flat.max() > high):
+        raise ValueError(f"int{bits} codes must lie in [{low}, {high}]")
+    fields = (flat - low).to(torch.int16)  # (n,) in [0, 2^b - 1]
+    stream = (fields[:, None] >> torch.arange(bits, dtype=torch.int16)) & 1  # (n, b)
+    stream = stream.flatten()  # (n·b,)
+    stream = torch.cat([stream, stream.new_zeros(-stream.numel() % 8)]).view(-1, 8)  # (bytes, 8)
+    return (stream << torch.arange(8, dtype=torch.int16)).sum(dim=1).to(torch.uint8)  # (bytes,)
+
+
+def unpack_bits(packed: torch.Tensor, bits: int, n: int) -> torch.Tensor:
+    """The ``n`` int8 codes of ``bits`` bits that :func:`pack_bits` packed into ``packed``."""
+    low, _ = _code_range(bits)
+    if packed.dtype != torch.uint8 or packed.dim() != 1:
+        raise ValueError("unpack a 1-D uint8 tensor made by pack_bits")
+    if n < 0 or packed.numel() != -(-n * bits // 8):
+        raise ValueError(f"{packed.numel()} bytes cannot hold exactly {n} int{bits} codes")
+    stream = (packed.to(torch.int16)[:, None] >> torch.arange(8, dtype=torch.int16)) & 1
+    fields = stream.flatten()[: n * bits].view(n, bits)  # (n, b)
+    values = (fields << torch.arange(bits, dtype=torch.int16)).sum(dim=1)  # (n,)
+    return (values + low).to(torch.int8)  # (n,)
+
+
 def pack_int4(codes: torch.Tensor) -> torch.Tensor:
     """Codes in [-8, 7], any length n, packed two per byte: (ceil(n/2),) uint8.
 
     Code ``c`` is stored as the nibble ``c + 8``; element ``2i`` in the low nibble of byte
     ``i``, element ``2i + 1`` in its high nibble (a last odd element pairs with 0).
     """
-    flat = codes.reshape(-1).to(torch.int16)  # (n,)
-    if flat.numel() and (flat.min() < -8 or flat.max() > 7):
-        raise ValueError("int4 codes must lie in [-8, 7]")
-    nibbles = (flat + 8).to(torch.uint8)  # (n,) in [0, 15]
-    if nibbles.numel() % 2:
-        nibbles = torch.cat([nibbles, nibbles.new_zeros(1)])  # (n + 1,)
-    pairs = nibbles.view(-1, 2)  # (ceil(n/2), 2)
-    return pairs[:, 0] | (pairs[:, 1] << 4)  # (ceil(n/2),)
+    return pack_bits(codes, 4)
 
 
 def unpack_int4(packed: torch.Tensor, n: int) -> torch.Tensor:
     """The ``n`` int8 codes in [-8, 7] that :func:`pack_int4` packed into ``packed``."""
-    if packed.dtype != torch.uint8 or packed.dim() != 1:
-        raise ValueError("unpack a 1-D uint8 tensor made by pack_int4")
-    if not 0 <= n <= 2 * packed.numel() or packed.numel() != -(-n // 2):
-        raise ValueError(f"{packed.numel()} bytes cannot hold exactly {n} int4 codes")
-    pairs = torch.stack([packed & 0x0F, packed >> 4], dim=1)  # (ceil(n/2), 2)
-    return (pairs.flatten()[:n].to(torch.int16) - 8).to(torch.int8)  # (n,)
+    return unpack_bits(packed, 4, n)
+
+
+def quantize_nbits(
+    w: torch.Tensor, bits: int, granularity: str = "group", group_size: int = 64
+) -> QuantizedTensor:
+    """Symmetric absmax on ``bits`` bits (2 to 8): ``s = max|w| / (2^(b-1) - 1)`` per tensor,
+    per output channel or per group of ``group_size`` consecutive weights (row-major, as
+    :func:`quantize_int4`); the codes packed by :func:`pack_bits`, the scales in fp16.
+
+    At 8 bits per tensor or per channel it rounds exactly as :func:`quantize_absmax`, and at
+    4 bits per group it stores exactly what :func:`quantize_int4` stores.
+    """
+    _check(w)
+    if not (isinstance(bits, int) and 2 <= bits <= 8):
+        raise ValueError(f"bits must be an integer from 2 to 8, not {bits!r}")
+    if granularity not in (*GRANULARITIES, "group"):
+        raise ValueError(f"granularity must be 'tensor', 'channel' or 'group', not {granularity!r}")
+    top = (1 << (bits - 1)) - 1  # 127 at 8 bits, 7 at 4, 1 at 2
+    flat = w.detach().to(torch.float32)
+    if granularity == "group":
+        if group_size < 1:
+            raise ValueError(f"group_size must be positive, not {group_size}")
+        n = flat.numel()
+        groups = -(-n // group_size)
+        padded = torch.zeros(groups * group_size)  # (groups * g,)
+        padded[:n] = flat.reshape(-1)
+        rows = padded.view(groups, group_size)  # (groups, g)
+    else:
+        rows = _rows(flat, granularity)  # (r, k)
+        group_size = 0
+    scale = _fp16_scale(rows.abs().amax(dim=1, keepdim=True) / top)  # (r, 1)
+    codes = (rows / scale.to(torch.float32)).round().clamp(-top, top)  # (r, k)
+    if granularity == "group":
+        codes, scale = codes.flatten()[: flat.numel()], scale.flatten()  # (n,), (groups,)
+    return QuantizedTensor(
+        pack_bits(codes, bits), scale, None, w.shape, f"int{bits}", granularity, group_size, bits
+    )
 
 
 def quantize_int4(w: torch.Tensor, group_size: int = 64) -> QuantizedTensor:
@@ -181,19 +255,7 @@ def quantize_int4(w: torch.Tensor, group_size: int = 64) -> QuantizedTensor:
     ``(out, in)`` weight whenever ``in`` is a multiple of ``group_size``; the last group
     may be shorter.
     """
-    _check(w)
-    if group_size < 1:
-        raise ValueError(f"group_size must be positive, not {group_size}")
-    flat = w.detach().to(torch.float32).reshape(-1)  # (n,)
-    n = flat.numel()
-    groups = -(-n // group_size)
-    padded = torch.zeros(groups * group_size)  # (groups * g,)
-    padded[:n] = flat
-    blocks = padded.view(groups, group_size)  # (groups, g)
-    scale = _fp16_scale(blocks.abs().amax(dim=1) / 7)  # (groups,)
-    codes = (blocks / scale.to(torch.float32)[:, None]).round().clamp(-7, 7)  # (groups, g)
-    packed = pack_int4(codes.flatten()[:n])  # (ceil(n/2),)
-    return QuantizedTensor(packed, scale, None, w.shape, "int4", "group", group_size)
+    return quantize_nbits(w, 4, "group", group_size)
 
 
 # name -> how to quantize a weight with it

@@ -3,7 +3,7 @@
 from genai_docs.french import number, percent, size
 from genai_docs.quantization import compare_variants
 from genai_docs.transformer import held_out_perplexity, load_course_model
-from genai_docs.values import publish
+from genai_docs.values import claim, publish
 
 net, tok = load_course_model()
 resultats = compare_variants(
@@ -38,3 +38,15 @@ publish("ppl_pytorch_tenseur", par_nom["pytorch int8 tensor"].perplexity, 4)
 publish("ppl_pytorch_canal", par_nom["pytorch int8 channel"].perplexity, 4)
 publish("octets_pytorch_canal", size(par_nom["pytorch int8 channel"].matrix_bytes, "ko", 0))
 publish("octets_cours_canal", size(par_nom["int8 channel"].matrix_bytes, "ko", 0))
+ecarts = [abs(r.perplexity / ref.perplexity - 1) for r in resultats]
+claim(
+    "pytorch_voisin",
+    max(ecarts) < 0.001,
+    f"écart maximal à la perplexité fp32 : {percent(max(ecarts), 3)}",
+)
+claim(
+    "pytorch_plus_lourd",
+    par_nom["pytorch int8 channel"].matrix_bytes > par_nom["int8 channel"].matrix_bytes,
+    f"{size(par_nom['pytorch int8 channel'].matrix_bytes, 'ko', 0)} contre "
+    f"{size(par_nom['int8 channel'].matrix_bytes, 'ko', 0)}",
+)

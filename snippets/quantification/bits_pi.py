@@ -3,7 +3,7 @@ import math
 
 from genai_docs.french import number, scientific
 from genai_docs.quantization import FORMATS, bit_layout, plot_bit_layouts
-from genai_docs.values import publish
+from genai_docs.values import claim, publish
 
 plot_bit_layouts(
     math.pi,
@@ -22,3 +22,10 @@ for nom in FORMATS:
 
 publish("pi_fp16", number(bit_layout(math.pi, "fp16").stored, 6))
 publish("pi_e4m3", number(bit_layout(math.pi, "fp8 e4m3").stored, 2))
+
+fp16_pi, bf16_pi = bit_layout(math.pi, "fp16"), bit_layout(math.pi, "bf16")
+claim(
+    "pi_meme_valeur",
+    fp16_pi.stored == bf16_pi.stored and fp16_pi.mantissa.endswith("000"),
+    f"fp16 {fp16_pi.mantissa}, bf16 {bf16_pi.mantissa} : {number(fp16_pi.stored, 7)} dans les deux",
+)

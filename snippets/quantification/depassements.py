@@ -5,7 +5,7 @@ import torch
 
 from genai_docs.french import number, scientific
 from genai_docs.quantization import compute_in, in_format, spacing
-from genai_docs.values import publish
+from genai_docs.values import claim, publish
 
 
 def montrer(x: float) -> str:
@@ -52,3 +52,22 @@ publish("bf16_257", resultats["257"]["bf16"])
 publish("pas_fp16_2048", spacing(2048.0, "fp16"))
 publish("pas_bf16_256", spacing(256.0, "bf16"))
 publish("pas_fp16_60000", spacing(60000.0, "fp16"))
+
+r = resultats
+claim(
+    "fp16_deborde",
+    all(math.isinf(r[n]["fp16"]) and math.isfinite(r[n]["bf16"]) for n in ("300 × 300", "exp(12)")),
+    f"fp16 : {number(r['300 × 300']['fp16'])}, {number(r['exp(12)']['fp16'])} ; "
+    f"bf16 : {number(r['300 × 300']['bf16'])}, {number(r['exp(12)']['bf16'])}",
+)
+claim(
+    "fp16_efface",
+    r["10⁻⁸"]["fp16"] == 0 and r["10⁻⁸"]["bf16"] != 0,
+    f"fp16 : {number(r['10⁻⁸']['fp16'])} ; bf16 : {scientific(r['10⁻⁸']['bf16'], 4)}",
+)
+claim(
+    "arrondis",
+    r["2 049"]["fp16"] == 2048 and r["257"]["bf16"] == 256 and r["257"]["fp16"] == 257,
+    f"2 049 → {number(r['2 049']['fp16'])} en fp16 ; 257 → {number(r['257']['bf16'])} en bf16, "
+    f"{number(r['257']['fp16'])} en fp16",
+)

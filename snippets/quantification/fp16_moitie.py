@@ -12,13 +12,17 @@ from genai_docs.memory import (
     tiny_configs,
     weight_bytes,
 )
-from genai_docs.values import publish
+from genai_docs.values import claim, publish
 
 llama = model_shape("llama-2-7b")
 lignes = [
-    ("inférence : les poids seuls", weight_bytes(llama, "fp32"), weight_bytes(llama, "fp16")),
     (
-        "inférence : poids, cache KV et activations (un *prompt* de 512 *tokens*)",
+        "inférence : les poids seuls, en fp16",
+        weight_bytes(llama, "fp32"),
+        weight_bytes(llama, "fp16"),
+    ),
+    (
+        "inférence en fp16 : poids, cache KV et activations (un *prompt* de 512 *tokens*)",
         estimate_inference(llama, InferenceConfig(1, 512, dtype="fp32")).total_bytes,
         estimate_inference(llama, InferenceConfig(1, 512, dtype="fp16")).total_bytes,
     ),
@@ -26,13 +30,13 @@ lignes = [
 for batch, seq in ((1, 512), (8, 2048)):
     fp32 = estimate_training(llama, TrainingConfig(batch, seq, "fp32")).total_bytes
     mixte = estimate_training(llama, TrainingConfig(batch, seq, "mixed")).total_bytes
-    lignes.append((f"entraînement en précision mixte, batch {batch} × {seq}", fp32, mixte))
+    lignes.append((f"entraînement en précision mixte, *batch* {batch} × {seq}", fp32, mixte))
 pur = estimate_training(llama, TrainingConfig(1, 512, "bf16")).total_bytes
 lignes.append(
-    ("entraînement **tout** en 16 bits (sans copie fp32), batch 1 × 512", lignes[2][1], pur)
+    ("entraînement **tout** en bf16 (sans copie fp32), *batch* 1 × 512", lignes[2][1], pur)
 )
 
-print("| Llama 2 7B, calculé | fp32 | 16 bits | économie |")
+print("| Llama 2 7B, calculé | tout en fp32 | avec 16 bits (selon la ligne) | économie |")
 print("| --- | ---: | ---: | ---: |")
 for nom, a, b in lignes:
     print(f"| {nom} | {size(a, 'Go', 1)} | {size(b, 'Go', 1)} | {percent(1 - b / a, 0)} |")
@@ -42,10 +46,11 @@ for nom, a, b in lignes:
 gpt2 = tiny_configs()["gpt2"]
 print()
 print(
-    "| petit GPT-2, pic mesuré sur CPU | fp32 | précision mixte | économie | prédit par la calculatrice |"
+    "| petit GPT-2, pic mesuré sur CPU | tout en fp32 | précision mixte | économie "
+    "| prédite par la calculatrice |"
 )
 print("| --- | ---: | ---: | ---: | ---: |")
-mesures = {}
+mesures, prevues = {}, {}
 for batch, seq in ((1, 64), (16, 512)):
     pics = {
         p: measure_training_peak(gpt2, TrainingConfig(batch, seq, p, device="cpu"))["peak"]
@@ -56,9 +61,9 @@ for batch, seq in ((1, 64), (16, 512)):
         for p in ("fp32", "mixed")
     }
     mesures[batch] = 1 - pics["mixed"] / pics["fp32"]
-    economie_prevue = 1 - prevu["mixed"].total_bytes / prevu["fp32"].total_bytes
+    economie_prevue = prevues[batch] = 1 - prevu["mixed"].total_bytes / prevu["fp32"].total_bytes
     print(
-        f"| batch {batch} × {seq} | {size(pics['fp32'], 'Mo', 1)} | {size(pics['mixed'], 'Mo', 1)} "
+        f"| *batch* {batch} × {seq} | {size(pics['fp32'], 'Mo', 1)} | {size(pics['mixed'], 'Mo', 1)} "
         f"| {percent(mesures[batch])} | {percent(economie_prevue)} |"
     )
 
@@ -69,3 +74,18 @@ publish("moitie_mixte_petit_go", size(lignes[2][1], "Go", 0))
 publish("moitie_pur_bf16", percent(1 - pur / lignes[2][1], 0))
 publish("moitie_mesure_petit", percent(mesures[1], 1))
 publish("moitie_mesure_grand", percent(mesures[16], 0))
+
+economies = [1 - b / a for _, a, b in lignes]  # poids, inférence, petit batch, grand batch, bf16
+claim(
+    "moitie_poids_oui", abs(economies[0] - 0.5) < 1e-9, f"poids seuls : {percent(economies[0], 1)}"
+)
+claim("moitie_petit_batch_rien", economies[2] < 0.01, f"petit batch : {percent(economies[2], 1)}")
+claim(
+    "moitie_grand_batch_partiel",
+    economies[2] < economies[3] < 0.5 and mesures[1] < mesures[16] < 0.5,
+    f"calculé {percent(economies[2], 1)} puis {percent(economies[3], 1)} ; "
+    f"mesuré {percent(mesures[1], 1)} puis {percent(mesures[16], 1)} ; tous < 50 %",
+)
+ecart = max(abs(mesures[b] - prevues[b]) for b in mesures)
+claim("moitie_mesure_accord", ecart < 0.02, f"écart mesuré − prédit, au plus : {percent(ecart, 2)}")
+claim("moitie_pur", abs(economies[4] - 0.5) < 0.01, f"tout en bf16 : {percent(economies[4], 1)}")

@@ -3,7 +3,7 @@
 from genai_docs.french import number, percent, size
 from genai_docs.quantization import compare_variants
 from genai_docs.transformer import held_out_perplexity, load_course_model
-from genai_docs.values import publish
+from genai_docs.values import claim, publish
 
 net, tok = load_course_model()
 resultats = compare_variants(net, lambda m: held_out_perplexity(m, tok), dynamic=False)
@@ -37,3 +37,15 @@ publish("ratio_int4_fp32_modele", percent(par_nom["int4_groupe"].nbytes / ref.nb
 publish("octets_fp32", size(ref.nbytes, "Mo", 2))
 publish("octets_int4", size(par_nom["int4_groupe"].nbytes, "Mo", 2))
 publish("ecart_int4", percent(par_nom["int4_groupe"].perplexity / ref.perplexity - 1, 3))
+ecarts = [abs(r.perplexity / ref.perplexity - 1) for r in resultats]
+claim(
+    "table_plate",
+    max(ecarts) < 0.001,
+    f"écart maximal à la perplexité fp32 : {percent(max(ecarts), 3)}",
+)
+parts_fp32 = 1 - par_nom["int4_groupe"].matrix_bytes / par_nom["int4_groupe"].nbytes
+claim(
+    "reste_pese",
+    parts_fp32 > 0.5,
+    f"en int4, les parties restées en fp32 font {percent(parts_fp32, 0)} des octets du modèle",
+)

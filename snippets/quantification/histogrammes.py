@@ -2,10 +2,11 @@
 # puis des erreurs commises.
 import matplotlib.pyplot as plt
 
-from genai_docs.french import percent
+from genai_docs.figures import french_ticks
+from genai_docs.french import number, percent
 from genai_docs.quantization import quantize_absmax, quantize_int4
 from genai_docs.transformer import load_course_model
-from genai_docs.values import publish
+from genai_docs.values import claim, publish
 
 net, _ = load_course_model()
 w = net.h[0].mlp.c_fc.weight.detach()  # (512, 128)
@@ -33,9 +34,27 @@ for ax in (axes[0, 0], axes[0, 1], axes[1, 0]):
     ax.set_xlabel("valeur du poids")
 axes[1, 1].set_xlabel("erreur")
 fig.tight_layout()
+french_ticks(fig)  # virgule décimale sur les axes
 
 publish("int4_zeros", percent(float((versions["int4 par groupes de 64"] == 0).float().mean()), 0))
 publish(
     "int8_zeros",
     percent(float((versions["int8 par tenseur (255 niveaux)"] == 0).float().mean()), 1),
+)
+
+zeros8 = float((versions["int8 par tenseur (255 niveaux)"] == 0).float().mean())
+zeros4 = float((versions["int4 par groupes de 64"] == 0).float().mean())
+claim(
+    "int4_zeros_nombreux",
+    zeros4 > 5 * zeros8,
+    f"zéros exacts : {percent(zeros4, 1)} en int4, {percent(zeros8, 1)} en int8",
+)
+q4 = quantize_int4(w, 64)
+demi_cran = (w - q4.dequantize()).reshape(-1, 64).abs() / (
+    q4.scale.float()[:, None] / 2
+)  # (groupes, 64)
+claim(
+    "erreurs_demi_cran",
+    float(demi_cran.max()) <= 1 + 1e-6,
+    f"|w − ŵ| / (s/2), au plus : {number(float(demi_cran.max()), 4)}",
 )

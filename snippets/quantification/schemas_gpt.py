@@ -3,7 +3,7 @@
 from genai_docs.french import number, scientific, size
 from genai_docs.quantization import quantization_error, quantize
 from genai_docs.transformer import load_course_model
-from genai_docs.values import publish
+from genai_docs.values import claim, publish
 
 net, _ = load_course_model()
 w = net.h[0].mlp.c_fc.weight.detach()  # (512, 128)
@@ -31,3 +31,15 @@ publish("snr_int8_canal", erreurs["int8 absmax channel"].snr_db, 1)
 publish("snr_int4", erreurs["int4 group 64"].snr_db, 1)
 publish("bits_int4", erreurs["int4 group 64"].bits_per_weight, 2)
 publish("bits_int8_canal", erreurs["int8 absmax channel"].bits_per_weight, 2)
+
+snr = {schema: e.snr_db for schema, e in erreurs.items()}
+claim(
+    "canal_meilleur",
+    snr["int8 absmax channel"] > snr["int8 absmax tensor"] + 1,
+    f"SNR {number(snr['int8 absmax channel'], 1)} dB par canal, {number(snr['int8 absmax tensor'], 1)} dB par tenseur",
+)
+claim(
+    "int4_moins_bon",
+    snr["int4 group 64"] < min(s for k, s in snr.items() if k.startswith("int8")) - 12,
+    f"SNR int4 {number(snr['int4 group 64'], 1)} dB, int8 au moins {number(min(s for k, s in snr.items() if k.startswith('int8')), 1)} dB",
+)

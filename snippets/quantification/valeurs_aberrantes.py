@@ -12,7 +12,7 @@ from genai_docs.quantization import (
     quantize_absmax,
     snr_db,
 )
-from genai_docs.values import publish
+from genai_docs.values import claim, publish
 
 x = outlier_activations(n_tokens=64, n_features=256, n_outliers=4, magnitude=60.0)  # (64, 256)
 w = torch.randn(256, 128, generator=torch.Generator().manual_seed(1)) * 0.05  # (256, 128)
@@ -65,3 +65,11 @@ publish("aberrantes_snr_decompose", snr_db(x[:, ordinaires], decompose[:, ordina
 publish("aberrantes_erreur_tenseur", percent(erreur_produit(int8_matmul(x, w, "tensor")), 2))
 publish("aberrantes_erreur_vectoriel", percent(erreur_produit(int8_matmul(x, w)), 2))
 publish("aberrantes_erreur_decompose", percent(erreur_produit(llm_int8_matmul(x, w)), 2))
+
+e_tenseur, e_ligne, e_decompose = (erreur_produit(p) for _, _, p in lignes)
+claim(
+    "par_token_naide_pas",
+    e_ligne > 0.5 * e_tenseur and e_decompose < e_ligne / 10,
+    f"erreur du produit : {percent(e_tenseur, 2)} par tenseur, {percent(e_ligne, 2)} par token, "
+    f"{percent(e_decompose, 2)} avec la décomposition",
+)
