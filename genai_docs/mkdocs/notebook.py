@@ -11,11 +11,16 @@ those outputs into the notebook (nbformat 4), which mkdocs-jupyter renders as a 
 with ``include_source``, copies next to it for download.
 
 The cells' ids are their positions and the figures are SVG with fixed ids, so two builds
-of the same commit give the same ``.ipynb``.
+of the same commit give the same ``.ipynb``. Each figure also comes as an HTML ``<img>``
+with a text alternative, which nbconvert's SVG output lacks (it writes « No description has
+been provided for this image »): the figure's label (``fig.set_label(...)``), else its
+titles.
 """
 
 from __future__ import annotations
 
+import base64
+import html
 import json
 from pathlib import Path
 
@@ -41,13 +46,16 @@ for number, source in enumerate(cells, start=1):
         if last is not None:
             value = eval(compile(ast.Expression(last.value), name, "eval"), namespace)
             result = None if value is None else repr(value)
-    figures = []
+    figures, alts = [], []
     for figure_number in plt.get_fignums():
-        svg = io.StringIO()
-        plt.figure(figure_number).savefig(svg, format="svg", metadata={{"Date": None}})
+        figure, svg = plt.figure(figure_number), io.StringIO()
+        figure.savefig(svg, format="svg", metadata={{"Date": None}})
         figures.append(svg.getvalue())
+        titles = [t for t in [figure.get_suptitle(), *(ax.get_title() for ax in figure.axes)] if t]
+        alts.append(figure.get_label() or " ; ".join(titles) or f"Figure de la cellule {{number}}")
     plt.close("all")
-    outputs.append({{"stdout": printed.getvalue(), "result": result, "figures": figures}})
+    outputs.append({{"stdout": printed.getvalue(), "result": result, "figures": figures,
+                    "alts": alts}})
 print({mark!r} + json.dumps(outputs))
 """
 
@@ -88,10 +96,13 @@ def _outputs(produced: dict, count: int) -> list[dict]:
     outputs: list[dict] = []
     if produced["stdout"]:
         outputs.append({"output_type": "stream", "name": "stdout", "text": produced["stdout"]})
-    for svg in produced["figures"]:
-        outputs.append(
-            {"output_type": "display_data", "data": {"image/svg+xml": svg}, "metadata": {}}
-        )
+    alts = produced.get("alts") or [""] * len(produced["figures"])
+    for svg, alt in zip(produced["figures"], alts, strict=True):
+        data = {"image/svg+xml": svg}
+        if alt:  # nbconvert shows an SVG as an <img> without alt: give it one
+            uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+            data["text/html"] = f'<img alt="{html.escape(alt)}" src="{uri}">'
+        outputs.append({"output_type": "display_data", "data": data, "metadata": {}})
     if produced["result"] is not None:
         outputs.append(
             {

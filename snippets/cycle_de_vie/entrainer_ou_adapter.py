@@ -10,7 +10,7 @@ from genai_docs.compute import (
     training_cost,
 )
 from genai_docs.french import number, percent, scientific
-from genai_docs.values import publish
+from genai_docs.values import claim, publish
 
 TOKENS_ADAPTATION = 10e6  # un affinage sur 10 millions de tokens de données métier
 HEURES_PAR_MOIS = 365.25 * 24 / 12
@@ -20,6 +20,7 @@ print(
     "| Affiner (minutes-GPU) | Rapport |"
 )
 print("|---|---:|---:|---:|---:|")
+rapports = {}  # paramètres -> pré-entraîner ÷ affiner
 for nom, n in [
     ("125 millions", 125e6),
     ("1 milliard", 1e9),
@@ -29,7 +30,7 @@ for nom, n in [
     tokens = chinchilla_tokens(n)
     zero = training_cost(n, tokens)
     affiner = training_cost(n, TOKENS_ADAPTATION)
-    rapport = zero.gpu_hours / affiner.gpu_hours
+    rapport = rapports[n] = zero.gpu_hours / affiner.gpu_hours
     print(
         f"| {nom} de paramètres | {number(tokens / 1e9, 1 if tokens < 1e10 else 0)} milliards "
         f"| {number(zero.gpu_hours, 1 if zero.gpu_hours < 10 else 0)} "
@@ -61,3 +62,17 @@ publish("tokens_1md", chinchilla_tokens(1e9) / 1e9)
 publish("flops_1md", scientific(un_milliard.flops, 2))
 publish("flops_par_seconde", scientific(GPU_PEAK_FLOPS[DEFAULT_GPU] * DEFAULT_MFU, 3))
 publish("heures_1md", un_milliard.gpu_hours)
+
+# Ce que la page dit de ce tableau, vérifié ici sur toutes ses lignes.
+valeurs = list(rapports.values())
+claim(
+    "des_centaines_a_des_centaines_de_milliers",
+    100 <= min(valeurs) < 1_000 and 100_000 <= max(valeurs) < 1_000_000,
+    "pré-entraîner ÷ affiner : " + " ; ".join(f"{number(r)} ×" for r in valeurs),
+)
+par_milliard = [r / (n / 1e9) for n, r in rapports.items()]
+claim(
+    "rapport_proportionnel",
+    max(par_milliard) / min(par_milliard) < 1.01,
+    "rapport par milliard de paramètres : " + " ; ".join(number(r) for r in par_milliard),
+)

@@ -4,7 +4,7 @@
 from genai_docs.bigram import BigramModel, words
 from genai_docs.french import number, percent
 from genai_docs.transformer import corpus_text
-from genai_docs.values import publish
+from genai_docs.values import claim, publish
 
 lus = corpus_text("train").splitlines()
 mis_de_cote = corpus_text("valid").splitlines()
@@ -49,3 +49,26 @@ publish("petit_sur_lus", percent(petit[0], 0))
 publish("petit_sur_test", percent(petit[1], 0))
 publish("petit_inconnus", percent(petit[2], 0))
 publish("tout_sur_test", percent(tout[1], 0))
+
+# Ce que la page dit de ce tableau, vérifié ici sur toutes ses lignes.
+sur_lus, sur_test, inconnus = zip(*resultats.values(), strict=True)
+
+
+def points(valeurs) -> str:
+    return " ; ".join(percent(v) for v in valeurs)
+
+
+claim("petit_meilleur_sur_lus", max(sur_lus) == sur_lus[0], f"textes lus : {points(sur_lus)}")
+claim("petit_pire_sur_test", min(sur_test) == sur_test[0], f"mis de côté : {points(sur_test)}")
+ecarts = [lu - test for lu, test in zip(sur_lus, sur_test, strict=True)]
+claim(
+    "ecart_se_referme",
+    max(ecarts[1:]) < ecarts[0] / 4 and abs(ecarts[-1]) < 0.02,
+    f"écart entre les colonnes : {points(ecarts)}",
+)
+claim(
+    "plafond_du_modele",  # plus de texte n'y change plus rien, et presque aucun mot n'est inconnu
+    abs(sur_test[-1] - sur_test[-2]) < 0.01 and max(inconnus[-2:]) < 0.005,
+    f"mis de côté : {points(sur_test[-2:])} avec {number(TAILLES[-2])} et "
+    f"{number(TAILLES[-1])} paragraphes lus ; mots jamais vus : {points(inconnus[-2:])}",
+)

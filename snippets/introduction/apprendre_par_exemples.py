@@ -5,8 +5,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import FuncFormatter
 
-from genai_docs.french import NBSP, number
-from genai_docs.values import publish
+from genai_docs.french import NBSP, number, percent
+from genai_docs.values import claim, publish
 
 rng = np.random.default_rng(3)
 # 30 animaux mesurés par espèce et étiquetés par un humain : (hauteur au garrot en m, masse en t).
@@ -79,6 +79,24 @@ publish("classe_quatrieme", classer(nouveaux[3]))
 publish("classe_quatrieme_brute", classe_brute)
 publish("distance_elephant", quatrieme["éléphant"], 2)
 publish("distance_hippopotame", quatrieme["hippopotame"], 2)
+
+# Ce que la page dit de ces sorties, vérifié ici. Pour chaque animal nouveau : à quelle
+# distance est le deuxième centre le plus proche, rapportée à celle du plus proche ?
+rapports = [d[1] / d[0] for d in (sorted(distances(a).values()) for a in nouveaux)]
+detail = "2e centre ÷ 1er centre : " + " ; ".join(number(r, 2) for r in rapports)
+claim("trois_nettes", min(rapports[:3]) > 3, detail)
+claim("de_justesse", rapports[3] < 1.1, detail)
+claim(
+    "normalisation_change_classe",
+    classer(nouveaux[3]) != classe_brute,
+    f"normalisé : {classer(nouveaux[3])} ; brut : {classe_brute}",
+)
+score_entrainement, score_test = justes_entrainement / n_entrainement, justes_test / n_test
+claim(
+    "scores_proches",
+    abs(score_entrainement - score_test) < 0.05,
+    f"{percent(score_entrainement)} sur l'entraînement, {percent(score_test)} sur le test",
+)
 
 fig, ax = plt.subplots(figsize=(6.4, 4.4))
 couleurs = {"éléphant": "tab:gray", "girafe": "tab:orange", "hippopotame": "tab:purple"}

@@ -1,7 +1,7 @@
 # Le plus simple des modèles de langage : compter quel mot suit quel mot.
 from genai_docs.bigram import BigramModel, words
 from genai_docs.french import percent
-from genai_docs.values import publish
+from genai_docs.values import claim, publish
 
 texte = """
 Omar a frappé un ballon dans la cour. Le ballon est rond et jaune.
@@ -32,9 +32,42 @@ for _ in range(4):
 print("Résultat :", modele.complete("Omar a frappé un", n_words=4))
 
 n_un = sum(modele.counts["un"].values())
-publish("proba_ballon", percent(modele.next_word("Omar a frappé un", k=1)[0][1]))
+premier, proba_premier = modele.next_word("Omar a frappé un", k=1)[0]
+publish("proba_ballon", percent(proba_premier))
 publish("n_un", n_un)
 publish("n_un_ballon", modele.counts["un"]["ballon"])
 publish("completion", modele.complete("Omar a frappé un", n_words=4))
 apres_ballon = modele.next_word("ballon", k=100)
-publish("ex_aequo_ballon", sum(p == apres_ballon[0][1] for _, p in apres_ballon))
+ex_aequo_ballon = [m for m, p in apres_ballon if p == apres_ballon[0][1]]
+publish("ex_aequo_ballon", len(ex_aequo_ballon))
+
+# Ce que la page dit de ces sorties, vérifié ici.
+claim(
+    "ballon_en_tete",
+    premier == "ballon" == modele.counts["un"].most_common(1)[0][0]
+    and proba_premier == modele.counts["un"]["ballon"] / n_un,
+    f"en tête : {premier}, {percent(proba_premier)} = {modele.counts['un']['ballon']} / {n_un}, "
+    "le mot qui suit le plus souvent « un »",
+)
+paires = [("Marie a", "a"), ("Omar a", "a"), ("Marie a lancé un", "un"), ("Omar a frappé un", "un")]
+claim(
+    "dernier_mot_seulement",
+    all(modele.distribution(long) == modele.distribution(mot) for long, mot in paires),
+    "mêmes probabilités après « Marie a », « Omar a » et « a », et après "
+    "« Marie a lancé un », « Omar a frappé un » et « un »",
+)
+phrases = {modele.complete("Omar a frappé un", n_words=4) for _ in range(10)}
+claim(
+    "gloutonne_argmax",
+    phrases == {texte_complete},
+    f"{len(phrases)} phrase distincte sur 10 complétions, celle des argmax pas à pas",
+)
+suite = words(texte)
+ordre = [apres for avant, apres in zip(suite, suite[1:], strict=False) if avant == "ballon"]
+premier_rencontre = next(m for m in ordre if m in ex_aequo_ballon)
+claim(
+    "departage_premier_rencontre",
+    len(ex_aequo_ballon) > 1 and apres_ballon[0][0] == premier_rencontre,
+    f"{len(ex_aequo_ballon)} mots ex æquo après « ballon » ; choisi : « {apres_ballon[0][0]} », "
+    f"le premier rencontré dans le texte (« {premier_rencontre} »)",
+)

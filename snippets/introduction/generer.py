@@ -1,8 +1,9 @@
-# Générer, c'est tirer au sort : à chaque pas, le mot suivant est tiré selon les probabilités
-# du modèle, au lieu de prendre toujours le plus probable. Même modèle, même début de phrase.
+# Générer, c'est choisir le mot suivant, encore et encore. Ici, on le tire au sort selon les
+# probabilités du modèle, au lieu de prendre toujours le plus probable. Même modèle, même début.
 import random
 
 from genai_docs.bigram import BigramModel
+from genai_docs.values import claim, publish
 
 texte = """
 Omar a frappé un ballon dans la cour. Le ballon est rond et jaune.
@@ -16,9 +17,14 @@ modele = BigramModel.fit(texte)
 print("Gloutonne (toujours le plus probable) :")
 print("   ", modele.complete("Omar a frappé un", n_words=6))
 
-hasard = random.Random(
-    0
-)  # une graine fixe : le site affiche les mêmes tirages à chaque construction
-print("\nTirées au sort (cinq tirages) :")
-for _ in range(5):
-    print("   ", modele.sample("Omar a frappé un", n_words=8, rng=hasard))
+# Une graine fixe : le site affiche les mêmes tirages à chaque construction.
+hasard = random.Random(0)
+tirages = [modele.sample("Omar a frappé un", n_words=8, rng=hasard) for _ in range(5)]
+print(f"\nTirées au sort ({len(tirages)} tirages) :")
+for phrase in tirages:
+    print("   ", phrase)
+
+distinctes = len(set(tirages))
+publish("tirages_distincts", distinctes)
+publish("n_tirages", len(tirages))
+claim("tirages_varies", distinctes > 1, f"{distinctes} phrases différentes sur {len(tirages)}")

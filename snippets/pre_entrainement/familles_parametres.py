@@ -4,7 +4,7 @@ from transformers import GPT2Config, GPT2LMHeadModel
 
 from genai_docs.french import number, percent
 from genai_docs.pretraining import FamilyConfig, build_course_vocab, build_model, count_parameters
-from genai_docs.values import publish
+from genai_docs.values import claim, publish
 
 vocab = build_course_vocab()  # vocabulaire jouet : un token par mot
 config = FamilyConfig.for_vocab(vocab, d_model=64, n_layer=2, n_head=4, d_ff=256)
@@ -32,9 +32,10 @@ print(
     "| Famille | Modèle type | Classe `transformers` | Piles | Attention | Objectif | Paramètres | ÷ GPT |"
 )
 print("|---|---|---|---|---|---|--:|--:|")
+comptes = {}  # famille -> nombre de paramètres
 for famille, (nom, exemple, piles, attention, objectif) in familles.items():
     modele = build_model(famille, config)
-    n = count_parameters(modele)
+    n = comptes[famille] = count_parameters(modele)
     print(
         f"| {nom} | {exemple} | `{type(modele).__name__}` | {piles} | {attention} "
         f"| {objectif} | {number(n)} | {number(n / n_gpt, 2)} |"
@@ -70,3 +71,18 @@ publish("bloc_gpt2", 4 * d * d + 2 * d * f + 9 * d + f)
 publish("parametres_gpt2", n_vrai)
 publish("blocs_gpt2", c.n_layer)
 publish("part_embeddings_gpt2", percent((c.vocab_size + c.n_positions) * d / n_vrai, 0))
+
+# Ce que la page dit de ces comptes, vérifié ici.
+rapport_bert, rapport_t5 = comptes["bert"] / n_gpt, comptes["t5"] / n_gpt
+claim("bert_presque_gpt", abs(rapport_bert - 1) < 0.1, f"BERT ÷ GPT-2 = {number(rapport_bert, 2)}")
+claim("t5_environ_double", 1.8 < rapport_t5 < 2.5, f"T5 ÷ GPT-2 = {number(rapport_t5, 2)}")
+claim(
+    "formule_exacte",
+    formule == n_gpt and formule_vrai == n_vrai,
+    f"formule = comptage : {number(formule)} (jouet), {number(formule_vrai)} (vrai GPT-2)",
+)
+claim(
+    "jouets_bien_plus_petits",
+    n_vrai > 100 * n_gpt,
+    f"le vrai GPT-2 a {number(n_vrai / n_gpt)} fois plus de paramètres que le GPT-2 jouet",
+)

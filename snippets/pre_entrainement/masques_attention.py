@@ -10,7 +10,7 @@ from genai_docs.pretraining import (
     family_masks,
     measured_dependencies,
 )
-from genai_docs.values import publish
+from genai_docs.values import claim, publish
 
 vocab = build_course_vocab()
 config = FamilyConfig.for_vocab(vocab)
@@ -49,6 +49,12 @@ for famille, entree, decodeur in [
 
 publish("masques_identiques", identiques)
 publish("masques_mesures", len(panneaux))
+claim(
+    "masques_conformes",
+    identiques == len(panneaux) and config.n_layer > 1,
+    f"{identiques} sur {len(panneaux)} identiques à la formule, mesurés en sortie de modèles "
+    f"à {config.n_layer} blocs par pile",
+)
 
 titres = {
     ("bert", "encoder"): "BERT : encodeur\n(bidirectionnel)",

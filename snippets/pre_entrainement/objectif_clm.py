@@ -12,7 +12,7 @@ from genai_docs.pretraining import (
     causal_lm_example,
     objective_loss,
 )
-from genai_docs.values import publish
+from genai_docs.values import claim, publish
 
 vocab = build_course_vocab()
 exemple = causal_lm_example(vocab, vocab.encode(COURSE_SENTENCE))
@@ -42,3 +42,5 @@ print(
 publish("tokens_clm", len(entree))
 publish("predictions_clm", len(entree) - 1)
 publish("perte_gpt", perte, 2)
+ecart = perte - math.log(len(vocab))
+claim("gpt_au_depart", abs(ecart) < 0.25, f"perte − ln({len(vocab)}) = {number(ecart, 2)}")

@@ -13,7 +13,7 @@ from genai_docs.pretraining import (
     masked_lm_example,
     objective_loss,
 )
-from genai_docs.values import publish
+from genai_docs.values import claim, publish
 
 vocab = build_course_vocab()
 mots = vocab.encode(COURSE_SENTENCE)
@@ -48,3 +48,5 @@ print(
 publish("perte_bert", perte, 2)
 publish("ln_v", math.log(len(vocab)), 2)
 publish("mlm_choisis", len(exemple.chosen))
+ecart = perte - math.log(len(vocab))
+claim("bert_au_depart", abs(ecart) < 0.25, f"perte − ln({len(vocab)}) = {number(ecart, 2)}")

@@ -9,10 +9,12 @@ from genai_docs.pretraining import (
     FamilyConfig,
     build_course_vocab,
     build_model,
+    causal_lm_example,
+    masked_lm_example,
     objective_loss,
     span_corruption_example,
 )
-from genai_docs.values import publish
+from genai_docs.values import claim, publish
 
 vocab = build_course_vocab()
 mots = vocab.encode(COURSE_SENTENCE)
@@ -55,3 +57,40 @@ publish("t5_cible", len(exemple.labels))
 publish("perte_t5", perte, 2)
 publish("t5_copie", copie)
 publish("t5_positions", len(lu_par_le_decodeur))
+
+# Combien de positions chaque objectif fait-il prédire sur cette phrase ? (mêmes réglages
+# et mêmes graines que les deux blocs précédents)
+n_mlm = len(masked_lm_example(vocab, mots, generator=torch.Generator().manual_seed(0)).chosen)
+n_clm = len(causal_lm_example(vocab, mots).input_ids) - 1
+print(f"Positions à prédire : {n_clm} (causal), {n_mlm} (masqué), {len(exemple.labels)} (T5).")
+
+# Ce que la page dit de ces sorties, vérifié ici.
+ln_v = math.log(len(vocab))
+juste = sum(
+    lu == cible for lu, cible in zip(lu_par_le_decodeur, exemple.labels.tolist(), strict=True)
+)
+claim(
+    "cible_courte",
+    len(exemple.labels) <= len(mots) / 3,
+    f"{len(exemple.labels)} tokens de cible pour {len(mots)} dans la phrase",
+)
+claim(
+    "un_peu_au_dessus",
+    0 < perte - ln_v < 1,
+    f"{number(perte, 2)} − ln({len(vocab)}) = {number(perte - ln_v, 2)}",
+)
+claim(
+    "recopie_favorite",
+    copie > len(lu_par_le_decodeur) / 2,
+    f"favori = token lu à {copie} positions sur {len(lu_par_le_decodeur)}",
+)
+claim(
+    "recopier_est_faux",
+    juste <= 1,
+    f"la cible répète le token lu à {juste} position sur {len(lu_par_le_decodeur)}",
+)
+claim(
+    "causal_le_plus",
+    n_clm > max(n_mlm, len(exemple.labels)),
+    f"{n_clm} positions (causal) contre {n_mlm} (masqué) et {len(exemple.labels)} (T5)",
+)
