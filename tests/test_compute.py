@@ -50,3 +50,19 @@ def test_implied_mfu_inverts_training_cost():
 def test_rejects_nonsense(call, args):
     with pytest.raises(ValueError):
         call(*args)
+
+
+def test_step_seconds_is_six_n_d_over_peak_and_utilisation():
+    from genai_docs.compute import step_seconds
+
+    expected = 6 * 7e9 * 2048 / (GPU_PEAK_FLOPS[DEFAULT_GPU] * DEFAULT_MFU)
+    assert step_seconds(7e9, 2048) == pytest.approx(expected)
+
+
+def test_link_bandwidths_are_per_direction():
+    from genai_docs.compute import LINK_BANDWIDTH
+
+    assert LINK_BANDWIDTH["NVLink 4 (H100 SXM)"] == 900e9 / 2  # 900 GB/s both ways together
+    assert LINK_BANDWIDTH["Ethernet 100 Gb/s"] == 100e9 / 8  # bits to bytes
+    assert LINK_BANDWIDTH["InfiniBand 400 Gb/s"] == 400e9 / 8
+    assert list(LINK_BANDWIDTH.values()) == sorted(LINK_BANDWIDTH.values(), reverse=True)

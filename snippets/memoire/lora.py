@@ -8,9 +8,10 @@ from genai_docs.memory import (
     lora_params,
     model_shape,
 )
-from genai_docs.values import publish
+from genai_docs.values import claim, publish
 
 modele = model_shape("llama-2-7b")
+pics = {}
 entraines = lora_params(modele, 16)
 print(f"paramètres entraînés par LoRA (rang 16 ; q, k, v, o) : {format_number(entraines, 0)}")
 print(f"soit {format_percent(entraines / modele.params)} du modèle\n")
@@ -23,6 +24,17 @@ for nom, cfg in [
         TrainingConfig(1, 2048, "bf16", recompute="full", lora_rank=16, qlora=True),
     ),
 ]:
-    octets = estimate_training(modele, cfg).total_bytes
+    octets = pics[nom.split(",")[0]] = estimate_training(modele, cfg).total_bytes
     print(f"{nom:>26} : {format_number(octets / GB, 1)} Go")
     publish(f"pic_{nom.split(',')[0].lower()}", f"{format_number(octets / GB, 1)}\u00a0Go")
+claim(
+    "lora_allege",
+    pics["LoRA"] < pics["complet"] and entraines / modele.params < 0.01,
+    f"{format_number(pics['LoRA'] / GB, 1)} Go < {format_number(pics['complet'] / GB, 1)} Go ; "
+    f"{format_percent(entraines / modele.params)} des paramètres",
+)
+claim(
+    "qlora_grand_public",
+    pics["QLoRA"] <= 24 * GB,
+    f"QLoRA : {format_number(pics['QLoRA'] / GB, 1)} Go ≤ 24 Go (une carte grand public)",
+)

@@ -11,7 +11,7 @@ from genai_docs.memory import (
     model_shape,
     registry_names,
 )
-from genai_docs.values import publish
+from genai_docs.values import claim, publish
 
 print("| modèle | paramètres | tokens | inférence bf16 (Go) | entraînement mixte AdamW (Go) |")
 print("| --- | ---: | ---: | ---: | ---: |")
@@ -28,5 +28,18 @@ for nom in registry_names():
     if nom == "llama-2-7b":
         publish("inference_7b", f"{inference}\u00a0Go")
         publish("entrainement_7b", f"{entrainement}\u00a0Go")
+        # une carte grand public de 24 Go ; un H100 de 80 Go, un H200 de 141 Go
+        claim(
+            "inference_7b_24go",
+            estimate_inference(forme, InferenceConfig(1, seq, dtype="bf16")).total_bytes <= 24 * GB,
+            f"inférence : {inference} Go ≤ 24 Go",
+        )
+        claim(
+            "entrainement_7b_h100_h200",
+            80 * GB
+            < estimate_training(forme, TrainingConfig(1, seq, "mixed")).total_bytes
+            <= 141 * GB,
+            f"entraînement : 80 Go < {entrainement} Go ≤ 141 Go",
+        )
     n = format_number(forme.params, 0)
     print(f"| {nom} | {n} | {seq} | {inference} | {entrainement} |")

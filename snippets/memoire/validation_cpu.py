@@ -14,7 +14,7 @@ from genai_docs.memory import (
     model_shape,
     tiny_configs,
 )
-from genai_docs.values import publish
+from genai_docs.values import claim, publish
 
 petits = {
     "GPT-2": tiny_configs()["gpt2"],
@@ -55,3 +55,4 @@ mediane = statistics.median(abs(e) for e in ecarts)
 print(f"\nÉcart maximal : {format_percent(abs(pire))} ; écart médian : {format_percent(mediane)}.")
 publish("erreur_cpu_max", format_percent(abs(pire)))
 publish("erreur_cpu_mediane", format_percent(mediane))
+claim("validation_cpu_proche", abs(pire) < 0.05, f"écart maximal {format_percent(abs(pire))} < 5 %")

@@ -4,7 +4,7 @@ from transformers import LlamaConfig
 
 from genai_docs import french
 from genai_docs.memory import GB, TrainingConfig, estimate_training, model_shape
-from genai_docs.values import publish
+from genai_docs.values import claim, publish
 
 GPU = {"H100": 80 * GB, "H200": 141 * GB}  # capacités annoncées par NVIDIA
 
@@ -79,14 +79,49 @@ print(
     "| H100 avec ZeRO-3 | H200 avec ZeRO-3 |"
 )
 print("| --- | ---: | ---: | :---: | :---: | ---: | ---: |")
+pics, gpus, coherent = {}, {}, True
 for nom, forme in formes.items():
     taille = nom.removeprefix("Llama-2-").lower()  # « 7b », « 13b », « 70b »
-    pic = estimate_training(forme, reglage()).total_bytes
+    pic = pics[taille] = estimate_training(forme, reglage()).total_bytes
+    # un modèle tient sur un GPU si et seulement s'il est sous le seuil de ce GPU
+    coherent &= all((pic <= m) == (forme.params < m / par_parametre) for m in GPU.values())
     publish(f"pic_{taille}", french.size(pic, "Go", 0))
     cases = [french.number(forme.params / 1e9, 1) + " milliards", french.size(pic, "Go", 0)]
     cases += ["oui" if pic <= memoire else "non" for memoire in GPU.values()]
     for gpu, memoire in GPU.items():
-        n = gpus_zero3(forme, memoire)
+        n = gpus[gpu, taille] = gpus_zero3(forme, memoire)
         publish(f"gpus_{gpu.lower()}_{taille}", n)
         cases.append(f"{n} GPU")
     print(f"| {nom} | " + " | ".join(cases) + " |")
+
+claim(
+    "seuils_coherents",
+    coherent,
+    "pour chaque modèle et chaque GPU : tient sur 1 GPU ⇔ paramètres sous le seuil",
+)
+remplissage = pics["7b"] / GPU["H200"]  # la part du H200 que Llama-2-7B occupe
+claim(
+    "tout_juste_h200",
+    pics["7b"] > GPU["H100"] and 0.9 < remplissage <= 1,
+    f"{french.size(pics['7b'], 'Go', 0)} : plus que {french.size(GPU['H100'], 'Go', 0)}, "
+    f"{french.percent(remplissage, 0)} des {french.size(GPU['H200'], 'Go', 0)} d'un H200",
+)
+# Les exercices : sur huit H100, Llama-2-13B passe, Llama-2-70B non ; seul, il ne tient nulle part.
+h100_13b, h100_70b = gpus["H100", "13b"], gpus["H100", "70b"]
+claim(
+    "huit_h100",
+    h100_13b <= 8 < h100_70b,
+    f"ZeRO-3 : {h100_13b} H100 pour Llama-2-13B, {h100_70b} pour Llama-2-70B",
+)
+claim(
+    "aucun_gpu_70b",
+    pics["70b"] > max(GPU.values()),
+    f"{french.size(pics['70b'], 'Go', 0)} > {french.size(max(GPU.values()), 'Go', 0)}",
+)
+par_gpu_70b = estimate_training(formes["Llama-2-70B"], reglage(3, h100_70b)).total_bytes
+claim(
+    "zero3_70b",
+    par_gpu_70b <= GPU["H100"] < GPU["H200"] < pics["70b"],
+    f"Llama-2-70B : {french.size(pics['70b'], 'Go', 0)} sur 1 GPU, "
+    f"{french.size(par_gpu_70b, 'Go', 1)} par GPU avec ZeRO-3 sur {h100_70b} H100",
+)

@@ -11,8 +11,8 @@ from genai_docs.compute import (
     training_flops,
 )
 from genai_docs.french import number, percent, scientific
-from genai_docs.transformer import COURSE_CONFIG, COURSE_TRAIN, GPT
-from genai_docs.values import publish
+from genai_docs.transformer import COURSE_CONFIG, COURSE_TRAIN, GPT, course_record
+from genai_docs.values import claim, publish
 
 SECONDES_PAR_AN = 365.25 * 24 * 3600
 
@@ -86,11 +86,30 @@ publish("crete_a100_tflops", GPU_PEAK_FLOPS["A100"] / 1e12)
 publish("mfu", percent(DEFAULT_MFU, 0))
 publish("parametres_mini", n_mini)
 publish("tokens_mini", grand(d_mini))  # « 1,54 million »
-publish("secondes_mini", training_cost(n_mini, d_mini).gpu_hours * 3600, 2)
+secondes_h100 = training_cost(n_mini, d_mini).gpu_hours * 3600
+publish("secondes_mini", secondes_h100, 2)
+# Le vrai entraînement du mini-GPT, sur le CPU de la machine qui a construit ce site.
+entrainement = course_record()  # ce que l'entraînement a noté : durée, cœurs utilisés
+publish("secondes_cpu_mini", entrainement["seconds"])
+publish("coeurs_cpu_mini", entrainement["threads"])
+publish("rapport_cpu_h100", round(entrainement["seconds"] / secondes_h100, -2))
+claim(
+    "cpu_bien_plus_lent",
+    entrainement["seconds"] > 100 * secondes_h100,
+    f"{number(entrainement['seconds'])} s sur CPU contre {number(secondes_h100, 2)} s "
+    f"d'un {DEFAULT_GPU} à {percent(DEFAULT_MFU, 0)}",
+)
 publish("ecart_gpt3", percent(abs(training_flops(175e9, 300e9) / 3.14e23 - 1)))
 publish("mfu_bloom", percent(resultats["BLOOM (2022)"], 0))
 publish("mfu_llama2", percent(resultats["Llama 2 70B (2023)"], 0))
 publish("mfu_llama3", percent(resultats["Llama 3.1 405B (2024)"], 0))
+claim(
+    "mfu_bon_ordre",
+    all(DEFAULT_MFU / 1.5 < m < DEFAULT_MFU * 1.5 for m in resultats.values()),
+    "MFU implicites : "
+    + " ; ".join(percent(m, 0) for m in resultats.values())
+    + f", à moins d'un facteur 1,5 de {percent(DEFAULT_MFU, 0)}",
+)
 publish("annees_llama3", llama3.gpu_hours * 3600 / SECONDES_PAR_AN)
 publish("gpus_llama3", 16_384)  # H100 de la grappe de Llama 3 (Llama Team, 2024, section 3.3)
 publish("jours_llama3", 30.84e6 / 16_384 / 24)  # les heures publiées, réparties sur la grappe
