@@ -1,5 +1,13 @@
-"""Our training-peak estimate and accelerate's, side by side, against measured peaks; then
-our ``generate`` estimate and the forward-only one against measured ``generate`` peaks.
+"""How fast ``genai-docs memory`` answers from a cold process, by formula and on the meta
+device; our training-peak estimate and accelerate's, side by side, against measured peaks;
+then our ``generate`` estimate and the forward-only one against measured ``generate`` peaks.
+
+Cold CLI: each command is a new Python process (``python -m genai_docs.cli memory ...``),
+timed from start to exit, the median of ``--repeat`` runs (default 5), for a registry name
+and for the ``config.json`` of each family modelled by formula (GPT-2, Llama, Mistral,
+Qwen2, Mixtral, Qwen2-MoE). Beside it, in the same run, the earlier path: the same
+estimate with the shape built by ``transformers`` on the meta device (``meta_shape``),
+which imports PyTorch. Timings depend on the machine and on its load: run it on an idle one.
 
 accelerate's ``estimate-memory`` (``accelerate.commands.estimate``) sizes the model built
 by ``AutoModel`` (no LM head) and takes, for AdamW, the largest of its "model", "gradients",
@@ -7,13 +15,24 @@ by ``AutoModel`` (no LM head) and takes, for AdamW, the largest of its "model", 
 the same configs, offline (``init_empty_weights`` on a local config, nothing downloaded).
 Measured: PyTorch's ``MemTracker`` on CPU (or ``max_memory_allocated`` with ``--cuda``).
 
-    .venv/bin/python bench/bench_memory.py [--cuda]
+    .venv/bin/python bench/bench_memory.py [--cuda] [--cli-only] [--repeat N]
+    .venv/bin/python bench/bench_memory.py --matrix   # the tests' validation matrices
+
+``--matrix`` prints each case's error, then the maximum and median absolute errors of the
+four CPU matrices the tests check (tests/test_memory_validation.py,
+test_memory_generate.py, test_memory_architectures.py,
+test_memory_generate_architectures.py).
 """
 
 from __future__ import annotations
 
+import json
 import statistics
+import subprocess
 import sys
+import tempfile
+import time
+from pathlib import Path
 
 import torch
 from accelerate import init_empty_weights
@@ -42,7 +61,109 @@ def accelerate_peak(config, precision: str) -> int:
     return max(estimate_training_usage(total, mode).values())
 
 
+def _cold_seconds(code_or_args: list[str], repeat: int) -> float:
+    """Median wall-clock seconds of a fresh ``python`` process running ``code_or_args``."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, *code_or_args], check=True, capture_output=True, text=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+META_PATH = (
+    "import sys; from genai_docs.memory import TrainingConfig, estimate_training, meta_shape; "
+    "print(estimate_training(meta_shape(sys.argv[1]), TrainingConfig()).total_bytes)"
+)
+
+
+def cli_speed(repeat: int) -> None:
+    """Cold ``genai-docs memory`` by formula, beside the meta-device path, same models."""
+    from genai_docs.memory import tiny_configs
+
+    tiny = tiny_configs()
+    models = {"llama-2-7b (registre)": "llama-2-7b", "mixtral-8x7b (registre)": "mixtral-8x7b"}
+    with tempfile.TemporaryDirectory() as tmp:
+        for family in ("gpt2", "llama", "mistral", "qwen2-hybrid", "mixtral", "qwen2-moe"):
+            config = tiny[family]
+            path = Path(tmp) / f"{family}.json"
+            path.write_text(json.dumps(config.to_dict() | {"model_type": config.model_type}))
+            models[f"{config.model_type} (config.json)"] = str(path)
+        print(f"cold CLI, median of {repeat} fresh processes (seconds):")
+        print(f"{'model':28s} {'formula (CLI)':>14s} {'meta device':>12s} {'ratio':>7s}")
+        fast_all = []
+        for label, model in models.items():
+            fast = _cold_seconds(["-m", "genai_docs.cli", "memory", model, "--train"], repeat)
+            slow = _cold_seconds(["-c", META_PATH, model], repeat)
+            fast_all.append(fast)
+            print(f"{label:28s} {fast:14.3f} {slow:12.3f} {slow / fast:7.1f}")
+    heavy = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from genai_docs.cli import main; main(['memory', 'llama-2-7b', "
+            "'--train']); print(sorted({m.split('.')[0] for m in sys.modules} & "
+            "{'torch', 'transformers', 'numpy'}))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()[-1]
+    print(f"slowest cold CLI answer: {max(fast_all):.3f} s; heavy modules imported: {heavy}\n")
+
+
+def matrices() -> None:
+    """The tests' validation matrices, case by case, with their max and median |error|."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import test_memory_architectures as arch
+    import test_memory_generate as gen
+    import test_memory_generate_architectures as gen_arch
+    import test_memory_validation as val
+
+    def summary(label: str, errors: list[float]) -> None:
+        print(
+            f"{label}: {len(errors)} cases, max |error| {max(map(abs, errors)):.3%}, "
+            f"median {statistics.median(map(abs, errors)):.3%}\n"
+        )
+
+    for label, module, dropout in (
+        ("training (no dropout)", val, False),
+        ("training, issue 16", arch, True),
+    ):
+        configs = module._configs()
+        errors = []
+        for case in getattr(module, "MATRIX", None) or module.CASES:
+            name, batch, seq, precision, optimizer, recompute, attention = case
+            cfg = TrainingConfig(
+                batch, seq, precision, optimizer, recompute, attention, device="cpu"
+            )
+            measured = measure_training_peak(configs[name], cfg, keep_dropout=dropout)["peak"]
+            shape = model_shape(configs[name], name)
+            shape = shape if dropout else shape.without_dropout()
+            errors.append(estimate_training(shape, cfg).total_bytes / measured - 1)
+            print(f"  {case}: {errors[-1]:+.3%}", flush=True)
+        summary(label, errors)
+    configs = tiny_configs()
+    for label, module in (("generate", gen), ("generate, issue 16", gen_arch)):
+        errors = []
+        for case in module.CASES:
+            name, batch, prompt, new, dtype, attention, sampling = case
+            cfg = InferenceConfig(batch, prompt, new, dtype, attention, "cpu", sampling)
+            measured = measure_generate_peak(configs[name], cfg)["peak"]
+            estimate = estimate_inference(model_shape(configs[name], name), cfg).total_bytes
+            errors.append(estimate / measured - 1)
+            print(f"  {case}: {errors[-1]:+.3%}", flush=True)
+        summary(label, errors)
+
+
 def main() -> None:
+    if "--matrix" in sys.argv:
+        matrices()
+        return
+    repeat = int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 5
+    cli_speed(repeat)
+    if "--cli-only" in sys.argv:
+        return
     device = "cuda" if "--cuda" in sys.argv and torch.cuda.is_available() else "cpu"
     if device == "cuda":
         from genai_docs.memory import registry_config

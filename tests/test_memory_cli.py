@@ -95,6 +95,19 @@ def test_lora_is_smaller(capsys):
         ["gpt2", "--train", "--forward"],
         ["gpt2", "--forward", "--new-tokens", "8"],
         ["gpt2", "--device", "tpu"],
+        # issue 16: positions GPT-2 never learned; mixed-precision and time options
+        ["gpt2", "--seq", "100000"],
+        ["gpt2", "--seq", "1000", "--new-tokens", "30"],
+        ["gpt2", "--train", "--seq", "1025"],
+        ["gpt2", "--mixed", "autocast"],
+        ["gpt2", "--train", "--mixed", "fsdp2"],
+        ["gpt2", "--train", "--precision", "fp32", "--mixed", "deepspeed"],
+        ["gpt2", "--train", "--mixed", "zero"],
+        ["gpt2", "--mfu", "1.5"],
+        ["gpt2", "--mfu", "zero"],
+        ["gpt2", "--gpu", "H100", "--device", "cpu"],
+        ["gpt2", "--forward", "--mfu", "0.5"],
+        ["gpt2", "--gpu", "TPU"],
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path, args):
@@ -117,3 +130,50 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, args):
     assert len(lines) == 1, proc.stderr
     assert "Traceback" not in proc.stderr
     assert proc.stdout == ""
+
+
+def _run(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "genai_docs.cli", "memory", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_beyond_the_trained_context_is_a_one_line_warning():
+    proc = _run("llama-2-7b", "--seq", "8000")
+    assert proc.returncode == 0
+    assert proc.stderr.count("\n") == 1 and "4096" in proc.stderr and "Traceback" not in proc.stderr
+    assert _run("llama-2-7b", "--seq", "4096").stderr == ""
+
+
+def test_zero3_mixed_defaults_to_fsdp2_and_the_pitfall_is_one_flag_away(capsys):
+    args = ["memory", "llama-2-7b", "--train", "--precision", "mixed", "--gpus", "8", "--zero", "3"]
+    assert main([*args, "--json"]) == 0
+    policy = json.loads(capsys.readouterr().out)
+    assert main([*args, "--mixed", "autocast", "--json"]) == 0
+    pitfall = json.loads(capsys.readouterr().out)
+    # FSDP2's policy: 16 bytes per parameter, sharded over 8 GPUs (and AdamW's temporary)
+    states = sum(policy["breakdown"][k] for k in ("weights", "gradients", "optimizer"))
+    assert abs(states / (16 * 6_738_415_616 / 8) - 1) < 0.01
+    # autocast around FSDP: a bf16 copy of every matrix, whole on each GPU
+    assert pitfall["breakdown"]["weight_copies"] > 2 * 6_400_000_000
+    assert pitfall["total_bytes"] > 1.5 * policy["total_bytes"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "politique de FSDP2" in out and "--mixed autocast" in out
+
+
+def test_time_is_printed_with_its_assumptions(capsys):
+    assert main(["memory", "llama-2-7b", "--train", "--seq", "2048", "--mfu", "0,5"]) == 0
+    out = capsys.readouterr().out
+    assert "temps d'un pas" in out and "989 TFLOP/s" in out and "50\u00a0%" in out
+    assert main(["memory", "mixtral-8x7b", "--new-tokens", "64", "--gpu", "H200"]) == 0
+    out = capsys.readouterr().out
+    assert "tokens/s" in out and "4,8" in out and "mélange d'experts" in out
+
+
+def test_several_gpus_without_zero_say_that_each_keeps_everything(capsys):
+    assert main(["memory", "gpt2", "--train", "--gpus", "8"]) == 0
+    assert "chaque GPU garde tout" in capsys.readouterr().out

@@ -1,11 +1,20 @@
-"""Exact parameter counts and the registry (meta device, nothing downloaded)."""
+"""Exact parameter counts and the registry: formulas, against the meta device as oracle."""
 
 import json
+import subprocess
+import sys
 
 import pytest
 
 from genai_docs.errors import UsageError
-from genai_docs.memory import count_parameters, format_bytes, model_shape, registry_names
+from genai_docs.memory import (
+    count_parameters,
+    format_bytes,
+    meta_shape,
+    model_shape,
+    registry_names,
+    tiny_configs,
+)
 
 
 def test_gpt2_oracle():
@@ -86,6 +95,7 @@ def _sizes(config) -> dict:
             vocab_size=config.vocab_size,
             max_positions=config.n_positions,
             tied_embeddings=config.tie_word_embeddings,
+            dropout=(config.embd_pdrop, config.resid_pdrop, config.attn_pdrop),
         )
     return dict(
         family="llama",
@@ -97,20 +107,26 @@ def _sizes(config) -> dict:
         vocab_size=config.vocab_size,
         max_positions=config.max_position_embeddings,
         tied_embeddings=config.tie_word_embeddings,
+        # Mistral's window on every block
+        window=getattr(config, "sliding_window", None) or 0,
+        window_layers=config.num_hidden_layers if getattr(config, "sliding_window", None) else 0,
     )
 
 
 _DECODERS = [n for n in registry_names() if model_shape(n).family in ("gpt2", "llama")]
 
 
-def test_the_registry_has_gpt2_llama_and_mistral_decoders():
+def test_the_registry_has_every_family_we_model():
     from genai_docs.memory import registry_config
 
     kinds = {registry_config(name).model_type for name in _DECODERS}
-    assert kinds == {"gpt2", "llama", "mistral"}
+    assert kinds == {"gpt2", "llama", "mistral", "mixtral", "qwen2_moe"}
 
 
-@pytest.mark.parametrize("name", _DECODERS)
+_DENSE = [n for n in _DECODERS if not model_shape(n).n_experts]
+
+
+@pytest.mark.parametrize("name", _DENSE)
 def test_shape_from_sizes_is_model_shape_of_the_registry(name):
     from genai_docs.memory import registry_config, shape_from_sizes
 
@@ -163,3 +179,138 @@ def test_shape_from_sizes_rejects_bad_sizes(family, change, message):
     sizes = {**dict(n_layer=2, d_model=128, n_head=4, d_ff=512, vocab_size=1000), **change}
     with pytest.raises(ValueError, match=message):
         shape_from_sizes(family, **sizes)
+
+
+# ----------------------------------------------------------------------------------------
+# Formulas against the meta device: every field, every registry and test config.
+
+
+def _test_configs():
+    """The tiny configs, and variants that exercise every key the formulas read."""
+    from transformers import GPT2Config, LlamaConfig, MistralConfig, Qwen2Config, Qwen2MoeConfig
+
+    small = dict(hidden_size=64, intermediate_size=96, num_hidden_layers=3, vocab_size=101)
+    small.update(num_attention_heads=4, num_key_value_heads=2)
+    return {
+        **tiny_configs(),
+        "gpt2-untied-inner": GPT2Config(
+            n_embd=64, n_layer=2, n_head=4, n_inner=100, vocab_size=99, tie_word_embeddings=False
+        ),
+        "llama-biases-head-dim": LlamaConfig(
+            **small, head_dim=24, attention_bias=True, mlp_bias=True, attention_dropout=0.1
+        ),
+        "llama-tied": LlamaConfig(**small, tie_word_embeddings=True),
+        "mistral-no-window": MistralConfig(**small, sliding_window=None),
+        "qwen2-window-from-layer-1": Qwen2Config(
+            **small, use_sliding_window=True, sliding_window=16, max_window_layers=1
+        ),
+        "qwen2-moe-sparse-step": Qwen2MoeConfig(
+            **small,
+            num_experts=6,
+            num_experts_per_tok=3,
+            moe_intermediate_size=40,
+            shared_expert_intermediate_size=72,
+            decoder_sparse_step=2,
+            norm_topk_prob=True,
+        ),
+        "qwen2-moe-window": Qwen2MoeConfig(
+            **small,
+            num_experts=4,
+            num_experts_per_tok=2,
+            moe_intermediate_size=40,
+            use_sliding_window=True,
+            sliding_window=8,
+            max_window_layers=2,
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", registry_names())
+def test_formulas_equal_the_meta_device_on_the_registry(name):
+    assert model_shape(name) == meta_shape(name)
+
+
+@pytest.mark.parametrize("name", list(_test_configs()))
+def test_formulas_equal_the_meta_device_on_test_configs(name):
+    config = _test_configs()[name]
+    assert model_shape(config, name) == meta_shape(config, name)
+    # and through a config.json written by transformers, as a user would pass it
+    assert model_shape(config.to_dict() | {"model_type": config.model_type}, name) == (
+        meta_shape(config, name)
+    )
+
+
+def test_the_test_configs_cover_every_structure():
+    shapes = [model_shape(c, n) for n, c in _test_configs().items()]
+    assert {s.family for s in shapes} == {"gpt2", "llama"}
+    assert any(s.n_experts and s.d_shared for s in shapes)  # Qwen2-MoE's shared expert
+    assert any(s.n_experts and not s.d_shared for s in shapes)  # Mixtral
+    assert any(0 < s.moe_layers < s.n_layer for s in shapes)  # dense and sparse blocks
+    assert any(s.window and s.window_layers == s.n_layer for s in shapes)  # Mistral
+    assert any(0 < s.window_layers < s.n_layer for s in shapes)  # local/global alternation
+    assert any(s.has_dropout for s in shapes) and any(not s.has_dropout for s in shapes)
+
+
+@pytest.mark.parametrize(
+    "model_type", ["gpt2", "llama", "mistral", "qwen2", "mixtral", "qwen2_moe"]
+)
+def test_the_defaults_are_those_of_the_config_classes(model_type):
+    from transformers import AutoConfig
+
+    from genai_docs.memory.configs import DEFAULTS
+
+    config = AutoConfig.for_model(model_type)
+    for key, value in DEFAULTS[model_type].items():
+        if key in ("layer_types", "mlp_only_layers", "sliding_window", "num_key_value_heads"):
+            continue  # derived in __post_init__ (tested through the shapes above)
+        if key == "head_dim":
+            continue
+        assert getattr(config, key) == value, key
+
+
+def test_published_totals_of_the_mixtures_of_experts():
+    # Mistral AI, "Mixtral of experts" (2023): 46.7 billion parameters, 12.9 billion per token
+    mixtral = model_shape("mixtral-8x7b")
+    assert round(mixtral.params / 1e9, 1) == 46.7
+    assert round(mixtral.active_params / 1e9, 1) == 12.9
+    # Qwen team, "Qwen1.5-MoE" (2024): 14.3 billion parameters, 2.7 billion activated
+    qwen = model_shape("qwen1.5-moe-a2.7b")
+    assert round(qwen.params / 1e9, 1) == 14.3
+    assert round(qwen.active_params / 1e9, 1) == 2.7
+    # a dense model uses all its parameters
+    assert model_shape("llama-2-7b").active_params == model_shape("llama-2-7b").params
+
+
+def test_mistral_has_its_window_and_llama_none():
+    assert (model_shape("mistral-7b").window, model_shape("mistral-7b").window_layers) == (4096, 32)
+    assert model_shape("llama-2-7b").window == 0
+
+
+def test_dropout_comes_from_the_config():
+    assert model_shape("gpt2").resid_dropout == 0.1  # GPT2Config's defaults
+    assert not model_shape("gpt2").without_dropout().has_dropout
+    assert not model_shape("llama-2-7b").has_dropout
+
+
+def test_a_cold_process_answers_without_torch(tmp_path):
+    """The formula path imports neither torch nor transformers (registry names and the
+    config.json of each family); BERT still goes through the meta device."""
+    configs = {n: c for n, c in _test_configs().items() if n in ("mixtral", "qwen2-moe")}
+    paths = []
+    for name, config in configs.items():
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(config.to_dict() | {"model_type": config.model_type}))
+        paths.append(str(path))
+    code = (
+        "import sys\n"
+        "from genai_docs.cli import main\n"
+        f"for model in {[*registry_names(), *paths]!r}:\n"
+        "    if model in ('bert-base', 't5-small'): continue\n"
+        "    assert main(['memory', model, '--json']) == 0\n"
+        "    assert main(['memory', model, '--train', '--json']) == 0\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'transformers'))\n"
+        "print('HEAVY', heavy)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().endswith("HEAVY []"), proc.stdout[-500:]

@@ -31,6 +31,7 @@ HELPERS = {
     "kv_cache": memory.kv_cache_bytes,
     "logits": memory.logit_bytes,
     "temporaries": memory.temporary_bytes,
+    "weight_copies": memory.weight_copy_bytes,
 }
 SHAPES = {name: model_shape(name) for name in registry_names()}
 DECODERS = [name for name, shape in SHAPES.items() if shape.family != "other"]

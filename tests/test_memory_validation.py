@@ -1,7 +1,9 @@
 """The formulas against PyTorch's own memory tracker (``MemTracker``), on CPU.
 
 Tolerances (issue 3): every case within ±10 % of the measured steady-state peak, and the
-median absolute error within ±5 %.
+median absolute error within ±5 %. The models are measured with their dropout switched off
+(``measure_training_peak``'s default) and predicted so (``ModelShape.without_dropout``);
+``test_memory_architectures.py`` measures dropout, experts and windows.
 """
 
 import statistics
@@ -54,7 +56,7 @@ def _configs():
 @pytest.fixture(scope="module")
 def errors():
     configs = _configs()
-    shapes = {name: model_shape(config, name) for name, config in configs.items()}
+    shapes = {name: model_shape(config, name).without_dropout() for name, config in configs.items()}
     result = {}
     for case in MATRIX:
         name, batch, seq, precision, optimizer, recompute, attention = case

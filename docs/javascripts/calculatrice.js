@@ -10,6 +10,10 @@
 //   InferenceConfig and the estimate into the table of `genai-docs memory`
 //   (calculer_json); the site serves it next to the page's other snippets.
 //
+// « Réglages de la leçon »: buttons that fill the form with the settings of the Mémoire
+// lesson's figures (genai_docs/memory/presets.py, in the registry's JSON). The result shows
+// the table, a stacked bar of the parts (the colours of the lesson's figure), the time.
+//
 // The form works at once; the results wait for Python (« Chargement du calculateur… »).
 // #calculatrice-resultat says where it stands, for the reader and for the browser tests:
 // data-etat (chargement, pret, erreur, echec) and data-version (the form's edit it shows).
@@ -19,6 +23,9 @@ const output = document.getElementById("calculatrice-resultat");
 const site = new URL("..", import.meta.url); // this file is javascripts/calculatrice.js
 const PYODIDE = "assets/vendor/pyodide/";
 const DELAY_MS = 150; // wait for the reader to stop typing
+// matplotlib's default colours, in the order of the parts (report.PART_LABELS), as in the
+// lesson's figure
+const COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"];
 
 let registry = null; // {modeles: {name: ModelShape fields}, modules: [paths]}
 let version = 0;
@@ -48,7 +55,37 @@ function readRegistry() {
   for (const name of Object.keys(registry.modeles)) {
     custom.before(new Option(name, name, false, name === "tinyllama-1.1b"));
   }
+  const presets = document.getElementById("calculatrice-reglages");
+  for (const [label, fields] of Object.entries(registry.reglages || {})) {
+    const button = element("button", label, "md-button calculatrice-reglage");
+    button.type = "button";
+    button.style.cssText = "font-size:.7rem;padding:.25em .8em;margin:.2em .4em .2em 0";
+    button.addEventListener("click", () => applyPreset(fields));
+    presets?.append(button);
+  }
   return registry;
+}
+
+// A preset: every field it names, as a reader would set them; then one computation.
+function applyPreset(fields) {
+  const elements = form.elements;
+  for (const [name, value] of Object.entries(fields)) {
+    const field = elements[name];
+    if (!field) continue;
+    if (name === "mode") {
+      for (const radio of field) radio.checked = radio.value === value;
+    } else if (field.type === "checkbox") {
+      field.checked = value === "on";
+    } else {
+      field.value = value;
+    }
+  }
+  form.dataset.modele = elements.model.value;
+  showFields();
+  version += 1;
+  form.dataset.version = version;
+  clearTimeout(timer);
+  timer = setTimeout(compute, DELAY_MS);
 }
 
 // The fields that apply: the mode's fieldsets, the custom sizes, each family's own sizes.
@@ -57,6 +94,8 @@ function showFields() {
   for (const node of document.querySelectorAll("[data-mode]")) {
     node.hidden = node.dataset.mode !== mode;
   }
+  const mixed = form.elements.precision.value === "mixed";
+  for (const node of form.querySelectorAll("[data-precision]")) node.hidden = !mixed;
   const family = form.elements.family.value;
   form.querySelector(".calculatrice-tailles").hidden = form.elements.model.value !== "custom";
   for (const node of form.querySelectorAll("[data-famille]")) {
@@ -93,6 +132,29 @@ function table(head, rows) {
   return scroll;
 }
 
+// The parts of the peak as one stacked bar, with a legend (shares of the total).
+function bar(parts) {
+  const box = element("div", undefined, "calculatrice-barre");
+  const strip = element("div");
+  strip.style.cssText = "display:flex;height:1.6em;border-radius:.2em;overflow:hidden;margin:.4em 0";
+  strip.setAttribute("role", "img");
+  strip.setAttribute("aria-label", parts.map((p) => `${p.partie} ${p.part} %`).join(", "));
+  const legend = element("ul");
+  legend.style.cssText = "display:flex;flex-wrap:wrap;gap:.3em 1.2em;list-style:none;margin:0;padding:0";
+  for (const part of parts) {
+    const colour = COLOURS[part.rang % COLOURS.length];
+    const segment = element("span");
+    segment.style.cssText = `width:${part.part}%;background:${colour}`;
+    segment.title = `${part.partie} : ${part.part.toLocaleString("fr-FR")} %`;
+    strip.append(segment);
+    const item = element("li", `${part.partie} (${part.part.toLocaleString("fr-FR")} %)`);
+    item.style.cssText = `border-left:.8em solid ${colour};padding-left:.3em;margin:0`;
+    legend.append(item);
+  }
+  box.append(strip, legend);
+  return box;
+}
+
 function show(result, shown) {
   output.dataset.version = shown;
   if (result.erreur) {
@@ -112,9 +174,11 @@ function show(result, shown) {
     element("p", result.titre, "calculatrice-titre"),
     table(result.entete, result.lignes),
     element("p", result.total, "calculatrice-somme"),
+    bar(result.barre),
     element("p", result.pic, "calculatrice-pic"),
     cards,
     ...result.remarques.map((text) => element("p", text, "calculatrice-remarque")),
+    ...result.temps.map((text) => element("p", text, "calculatrice-temps")),
     element("p", footer, "calculatrice-pied"),
   );
 }

@@ -1,10 +1,14 @@
 """How much memory a language model needs, to run and to train, validated against measurement.
 
-Exact parameter counts from a ``transformers`` config (built on the meta device), then
-formulas for the weights, gradients, optimizer states, activations, KV cache and
-temporaries: of a training step (per GPU under ZeRO/FSDP, with LoRA/QLoRA), of
-``model.generate`` (prefill, then decoding) and of one forward pass. Each column of an
-estimate has a helper of the same name that gives the same number (:mod:`.parts`).
+Exact parameter counts from a ``transformers`` config: by formula for GPT-2, Llama,
+Mistral, Qwen2, Mixtral and Qwen2-MoE (:mod:`.shape`, :mod:`.configs`: no PyTorch), on the
+meta device for the others (:func:`meta_shape`, also the formulas' test oracle). Then
+formulas for the weights, gradients, optimizer states, activations (dropout masks,
+mixture-of-experts routing), KV cache (sliding windows) and temporaries: of a training step
+(per GPU under ZeRO/FSDP, mixed precision as autocast, FSDP2 or DeepSpeed run it
+(:mod:`.mixed`), with LoRA/QLoRA), of ``model.generate`` (prefill, then decoding) and of
+one forward pass; and the time they take (:mod:`.speed`). Each column of an estimate has a
+helper of the same name that gives the same number (:mod:`.parts`).
 ``measure_training_peak`` and ``measure_generate_peak`` measure the same peaks (PyTorch's
 ``MemTracker`` on CPU, ``max_memory_allocated`` on CUDA).
 """
@@ -14,8 +18,10 @@ from genai_docs.memory.inference import estimate_forward
 from genai_docs.memory.measure import measure_generate_peak, measure_training_peak
 from genai_docs.memory.params import (
     ModelShape,
+    config_dict,
     count_parameters,
     load_config,
+    meta_shape,
     model_shape,
     shape_from_sizes,
 )
@@ -27,6 +33,7 @@ from genai_docs.memory.parts import (
     optimizer_bytes,
     temporary_bytes,
     weight_bytes,
+    weight_copy_bytes,
 )
 from genai_docs.memory.registry import registry_config, registry_names, tiny_configs
 from genai_docs.memory.report import (
@@ -49,6 +56,7 @@ __all__ = [
     "ModelShape",
     "TrainingConfig",
     "activation_bytes",
+    "config_dict",
     "count_parameters",
     "estimate_forward",
     "estimate_inference",
@@ -63,6 +71,7 @@ __all__ = [
     "lora_params",
     "measure_generate_peak",
     "measure_training_peak",
+    "meta_shape",
     "model_shape",
     "optimizer_bytes",
     "plot_estimates",
@@ -73,4 +82,5 @@ __all__ = [
     "temporary_bytes",
     "tiny_configs",
     "weight_bytes",
+    "weight_copy_bytes",
 ]

@@ -35,7 +35,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 
 from genai_docs.memory.activations import effective_attention
-from genai_docs.memory.inference import DTYPE_BITS, kv_cache_bytes, weight_bytes
+from genai_docs.memory.experts import moe_working_bytes
+from genai_docs.memory.inference import (
+    DTYPE_BITS,
+    kv_cache_bytes,
+    kv_position_bytes,
+    weight_bytes,
+)
 from genai_docs.memory.params import ModelShape
 from genai_docs.memory.report import MemoryEstimate, peak_moment
 
@@ -112,16 +118,29 @@ def prefill_moments(shape: ModelShape, cfg: InferenceConfig) -> dict[str, dict[s
       attention (``2 · d``). The mask lives through the whole forward pass.
     - LM head: its input and the ``(B, 1, V)`` logits; then the logits and their fp32 copy
       (sampling: and the warper's scores and the probabilities).
+    - Mixture of experts (the last block's MLP): the routed copies and their expert
+      activations instead of the gated MLP (:func:`~genai_docs.memory.experts.moe_working_bytes`),
+      and Qwen2-MoE's shared expert's output, computed first.
+    - Sliding window (``S ≥ w``): a boolean ``(B, 1, S, S)`` mask for SDPA (it cannot use
+      its causal flag any more), one more ``(B, 1, S, S)`` mask for eager attention when
+      the model also has global blocks. Every block's cache holds the ``S`` positions: a
+      windowed block keeps a *view* of its last ``w − 1``, which keeps the whole tensor.
     """
     e, B, S, V = _element(cfg), cfg.batch_size, cfg.seq_len, shape.vocab_size
     P, d, f, hd = B * S, shape.d_model, shape.d_ff, shape.head_dim
     eager = effective_attention(shape, cfg) == "eager"
     score = B * shape.n_head * S * S  # elements of the (B, h, S, S) scores
     mask = B * S * S * e if eager else 0  # (B, 1, S, S), for the whole forward pass
-    cache = kv_cache_bytes(shape, S, B, cfg.dtype)
+    if shape.window and shape.window <= S:  # the window's mask, beside the causal one
+        mask += B * S * S * e if eager and shape.window_layers < shape.n_layer else 0
+        mask += 0 if eager else B * S * S  # SDPA: a boolean mask
+    cache = kv_position_bytes(shape, B, cfg.dtype) * shape.n_layer * S
     if shape.family == "llama":
         stream = (1 + (shape.n_layer > 1)) * d + 2 * hd  # embeddings, input, cos, sin
         mlp = (stream + 2 * d + 3 * f) * P * e  # + residual sum, norm's output
+        if shape.moe_layers:  # the last block is a mixture of experts
+            shared = d if shape.d_shared else 0  # the shared expert's output
+            mlp = (stream + 2 * d + shared) * P * e + P * moe_working_bytes(shape, e)
         if eager:
             repeat = 2 * d if shape.n_kv_head != shape.n_head else 0
             attention = (stream + d + d + repeat) * P * e  # norm's output, rotated query
@@ -146,8 +165,10 @@ def prefill_moments(shape: ModelShape, cfg: InferenceConfig) -> dict[str, dict[s
 def decode_moments(shape: ModelShape, cfg: InferenceConfig) -> dict[str, dict[str, int]]:
     """The bytes alive at the worst moments of the last decoding step (``T`` cached positions).
 
-    The cache holds ``T`` positions, and the previous step's fp32 logits (greedy: 4 bytes
-    per vocabulary entry; sampling: logits, scores and probabilities, 12) are alive. On top:
+    The cache holds ``T`` positions (``min(T, w)`` in a block with a window), and the
+    previous step's fp32 logits (greedy: 4 bytes per vocabulary entry; sampling: logits,
+    scores and probabilities, 12) are alive. On top (for the last block: global, unless
+    every block has a window):
 
     - attention: the new token's tensors (as in the prefill's attention, one position per
       sequence), and the ``cat`` that appends the last layer's values keeps its old ones
@@ -162,12 +183,17 @@ def decode_moments(shape: ModelShape, cfg: InferenceConfig) -> dict[str, dict[st
     d, d_kv = shape.d_model, shape.d_kv
     eager = effective_attention(shape, cfg) == "eager"
     cache = kv_cache_bytes(shape, T, B, cfg.dtype)
+    if shape.window_layers == shape.n_layer:  # every block, the last one too, has a window
+        T = min(T, shape.window)
     previous = B * V * (12 if cfg.sampling else 4)
     if shape.family == "llama":  # embeddings, input, cos, sin, norm's output, q, k, v
         token = (1 + (shape.n_layer > 1)) * d + 2 * shape.head_dim + 2 * d + 2 * d_kv
     else:  # embeddings (2), input, LayerNorm's output, fused qkv (3)
         token = 7 * d
-    attention = B * (token * e + (T - 1) * d_kv * e)  # the cat's old values
+    # the cat's old values; a windowed block concatenates keys and values before it
+    # replaces them: its old keys are alive too
+    old = 2 * T if shape.window_layers == shape.n_layer else T - 1
+    attention = B * (token * e + old * d_kv * e)
     if eager:  # the scores of one query, the mask, Llama's keys and values repeated
         kept = token - 2 * d_kv if shape.family == "llama" else token
         scores = B * shape.n_head * T * _score_bytes(shape, cfg) + B * T * e

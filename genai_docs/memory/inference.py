@@ -10,7 +10,10 @@ models ``model.generate``, which computes the last position's logits only.
   and LM head stay in fp16.
 - KV cache (Pope et al., "Efficiently Scaling Transformer Inference", 2022):
   ``2 · n_layer · n_kv_head · head_dim · seq_len · batch_size · bytes``; grouped-query
-  attention (Ainslie et al., 2023) divides it by ``n_head / n_kv_head``.
+  attention (Ainslie et al., 2023) divides it by ``n_head / n_kv_head``. A block with a
+  sliding window of ``w`` positions (Beltagy et al., "Longformer", 2020; Mistral 7B) keeps
+  at most ``w`` of them: ``transformers``' ``DynamicSlidingWindowLayer`` keeps a view of
+  the last ``w − 1`` and concatenates the new one, so its storage holds ``min(T, w)``.
 - Activations of a forward pass without gradients (:func:`estimate_forward`): nothing is
   saved, so only the largest working set counts: one MLP (its input, two ``d_ff``-wide
   tensors, its output) or the logits of every position (``N · V`` in the compute dtype,
@@ -40,10 +43,19 @@ def weight_bytes(shape: ModelShape, dtype: str) -> int:
     return -(-shape.linear_params // 2) + 2 * groups + rest
 
 
-def kv_cache_bytes(shape: ModelShape, tokens: int, batch_size: int, dtype: str = "fp16") -> int:
-    """Bytes of the keys and values of ``tokens`` positions for ``batch_size`` sequences."""
+def kv_position_bytes(shape: ModelShape, batch_size: int, dtype: str = "fp16") -> int:
+    """Bytes of one position's keys and values in one block, for ``batch_size`` sequences."""
     element = 4 if dtype == "fp32" else 2  # the cache stays in the compute dtype
-    return 2 * shape.n_layer * shape.n_kv_head * shape.head_dim * tokens * batch_size * element
+    return 2 * shape.n_kv_head * shape.head_dim * batch_size * element
+
+
+def kv_cache_bytes(shape: ModelShape, tokens: int, batch_size: int, dtype: str = "fp16") -> int:
+    """Bytes of the keys and values of ``tokens`` positions for ``batch_size`` sequences, as
+    the cache holds them once they were generated one by one: a block with a sliding window
+    keeps ``min(tokens, window)`` positions."""
+    full = shape.n_layer - shape.window_layers
+    kept = full * tokens + shape.window_layers * min(tokens, shape.window or tokens)
+    return kv_position_bytes(shape, batch_size, dtype) * kept
 
 
 def estimate_forward(

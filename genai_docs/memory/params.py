@@ -1,56 +1,61 @@
 """Exact parameter counts, and the shapes the memory formulas need, from a model config.
 
-The model is instantiated on PyTorch's *meta* device: every tensor has a shape and a dtype
-but no storage, so a 70-billion-parameter model is "built" in a second and nothing is
-downloaded. ``model.parameters()`` yields a tied weight (GPT-2's embedding and LM head) once.
-Oracles (tests): GPT-2 = 124,439,808; Llama-2-7B = 6,738,415,616.
+Two ways to the same :class:`ModelShape`:
+
+- **by formula** (:mod:`genai_docs.memory.shape`, :mod:`genai_docs.memory.configs`): for
+  the decoders we model (GPT-2, Llama, Mistral, Qwen2, Mixtral, Qwen2-MoE), the shape of
+  every tensor is arithmetic on the ``config.json``'s keys: no PyTorch, no
+  ``transformers``, an answer in milliseconds. :func:`model_shape` takes this path
+  whenever it can;
+- **on PyTorch's meta device** (:func:`meta_shape`): the model is built from its config,
+  every tensor with a shape and a dtype but no storage, so a 70-billion-parameter model is
+  "built" in a second and nothing is downloaded. ``model.parameters()`` yields a tied
+  weight (GPT-2's embedding and LM head) once. Any ``transformers`` architecture works
+  (BERT, T5...); for the formula families it is the tests' oracle.
+
+Oracles (tests): GPT-2 = 124,439,808; Llama-2-7B = 6,738,415,616; Mixtral 8x7B = 46.7
+billion parameters, 12.9 billion per token (Mistral AI, "Mixtral of experts", 2023).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from genai_docs.errors import UsageError
-from genai_docs.memory.registry import registry_config, registry_names
+from genai_docs.memory.configs import formula_shape
+from genai_docs.memory.registry import registry_config, registry_dict, registry_names
+from genai_docs.memory.shape import ModelShape, decoder_shape
+
+__all__ = [
+    "ModelShape",
+    "config_dict",
+    "count_parameters",
+    "load_config",
+    "meta_shape",
+    "model_shape",
+    "shape_from_sizes",
+]
 
 
-@dataclass(frozen=True)
-class ModelShape:
-    """What the memory formulas need to know about an architecture."""
-
-    name: str  # registry name, file name or config class name
-    family: str  # "gpt2" (LayerNorm, fused QKV, GELU MLP), "llama" (RMSNorm, gated MLP) or "other"
-    params: int  # exact number of parameters, tied weights counted once
-    n_layer: int  # transformer blocks (encoder + decoder for encoder-decoders)
-    n_head: int  # attention (query) heads
-    n_kv_head: int  # key/value heads (< n_head with grouped-query attention)
-    d_model: int  # hidden size
-    d_ff: int  # MLP inner size
-    vocab_size: int  # tokens in the vocabulary
-    head_dim: int  # size of one attention head
-    activation: str  # MLP activation name from the config
-    linear_params: int  # weights of the linear layers inside the blocks (quantizable)
-    head_params: int  # weights of an untied LM head (0 when tied)
-    param_shapes: tuple[tuple[int, ...], ...]  # shape of every parameter tensor, in order
-
-    @property
-    def d_kv(self) -> int:
-        """Width of the keys (and of the values): ``n_kv_head * head_dim``."""
-        return self.n_kv_head * self.head_dim
+def _is_config(model: Any) -> bool:
+    """A ``transformers`` config object, recognised without importing ``transformers``."""
+    return hasattr(model, "to_dict") and hasattr(model, "model_type")
 
 
-def load_config(model: Any):
-    """A ``transformers`` config from a config object, a registry name or a ``config.json`` path."""
-    from transformers import AutoConfig, PretrainedConfig
-
-    if isinstance(model, PretrainedConfig):
-        return model
+def config_dict(model: Any) -> dict[str, Any]:
+    """The keys of ``model``'s config (a config object or dict, a registry name, a
+    ``config.json`` path or its folder), without importing ``transformers``."""
+    if _is_config(model):
+        return {**model.to_dict(), "model_type": model.model_type}
+    if isinstance(model, dict):
+        if "model_type" not in model:
+            raise UsageError("a config needs a 'model_type' key")
+        return dict(model)
     name = str(model)
     if name.lower() in registry_names():
-        return registry_config(name)
+        return registry_dict(name)
     path = Path(name)
     if path.is_dir():
         path = path / "config.json"
@@ -63,11 +68,24 @@ def load_config(model: Any):
         raise UsageError(f"cannot read {path}: {exc}") from None
     if not isinstance(data, dict) or "model_type" not in data:
         raise UsageError(f"{path} is not a transformers config (no 'model_type' key)")
+    return data
+
+
+def load_config(model: Any):
+    """A ``transformers`` config from a config object, a registry name or a ``config.json`` path."""
+    from transformers import AutoConfig
+
+    if _is_config(model):
+        return model
+    name = str(model)
+    if isinstance(model, str) and name.lower() in registry_names():
+        return registry_config(name)
+    data = config_dict(model)
     model_type = data.pop("model_type")
     try:
         return AutoConfig.for_model(model_type, **data)
     except (ValueError, TypeError, KeyError) as exc:
-        raise UsageError(f"{path}: invalid config: {exc}") from None
+        raise UsageError(f"{name}: invalid config: {exc}") from None
 
 
 def _build_on_meta(config):
@@ -102,8 +120,60 @@ def _get(config, *names: str, default: Any = None) -> Any:
     return default
 
 
+def _default_name(model: Any, data: dict[str, Any]) -> str:
+    return data["model_type"] if _is_config(model) or isinstance(model, dict) else str(model)
+
+
 def model_shape(model: Any, name: str | None = None) -> ModelShape:
-    """The exact parameter count and the shapes of ``model`` (config, registry name or path)."""
+    """The exact parameter count and the shapes of ``model`` (config, registry name or path):
+    by formula for the families we model, else on the meta device (:func:`meta_shape`)."""
+    data = config_dict(model)
+    try:
+        shape = formula_shape(data, name or _default_name(model, data))
+    except (ValueError, TypeError) as exc:
+        raise UsageError(f"{name or model}: invalid config: {exc}") from None
+    return shape if shape is not None else meta_shape(model, name)
+
+
+def _structure(config, net) -> dict[str, Any]:
+    """The fields of :class:`ModelShape` beyond the counts, read off what ``transformers``
+    built: dropout, experts (the ``*SparseMoeBlock`` modules), attention window (the layer
+    types ``DynamicCache`` reads), positions."""
+    from transformers.cache_utils import get_layer_types_and_kwargs
+
+    moe = [m for m in net.modules() if type(m).__name__.endswith("SparseMoeBlock")]
+    fields: dict[str, Any] = {
+        "max_positions": int(_get(config, "n_positions", "max_position_embeddings", default=0)),
+        "embd_dropout": float(_get(config, "embd_pdrop", default=0.0)),
+        "resid_dropout": float(_get(config, "resid_pdrop", default=0.0)),
+        "attn_dropout": float(_get(config, "attn_pdrop", "attention_dropout", default=0.0)),
+    }
+    if moe:
+        shared = getattr(moe[0], "shared_expert", None)
+        fields.update(
+            n_experts=int(_get(config, "num_local_experts", "num_experts")),
+            top_k=int(config.num_experts_per_tok),
+            d_expert=int(_get(config, "moe_intermediate_size", "intermediate_size")),
+            d_shared=shared.gate_proj.out_features if shared is not None else 0,
+            moe_layers=len(moe),
+        )
+    if getattr(config, "is_encoder_decoder", False) or not hasattr(config, "num_hidden_layers"):
+        return fields
+    try:
+        types, kwargs = get_layer_types_and_kwargs(config)
+    except (AttributeError, TypeError):
+        return fields
+    windows = [
+        k["sliding_window"] for t, k in zip(types, kwargs, strict=True) if t == "sliding_attention"
+    ]
+    if windows and windows[0]:
+        fields.update(window=int(windows[0]), window_layers=len(windows))
+    return fields
+
+
+def meta_shape(model: Any, name: str | None = None) -> ModelShape:
+    """The shape of ``model`` as ``transformers`` builds it on the meta device (needs
+    PyTorch): any architecture, and the oracle of :func:`model_shape`'s formulas."""
     import torch
 
     config = load_config(model)
@@ -123,15 +193,22 @@ def model_shape(model: Any, name: str | None = None) -> ModelShape:
         is_linear = isinstance(module, torch.nn.Linear) or type(module).__name__ == "Conv1D"
         if is_linear and weight is not None and weight is not head_weight:
             linear_params += weight.numel()
+        if type(module).__name__.endswith("Experts"):  # 3-D expert weights, not Linear
+            linear_params += sum(p.numel() for p in module.parameters(recurse=False))
 
     d_model = _get(config, "hidden_size", "n_embd", "d_model")
     n_head = _get(config, "num_attention_heads", "n_head", "num_heads")
     n_layer = _get(config, "num_hidden_layers", "n_layer", "num_layers")
     if getattr(config, "is_encoder_decoder", False):
         n_layer = n_layer + _get(config, "num_decoder_layers", default=n_layer)
-    family = {"gpt2": "gpt2", "llama": "llama", "mistral": "llama", "qwen2": "llama"}.get(
-        config.model_type, "other"
-    )
+    family = {
+        "gpt2": "gpt2",
+        "llama": "llama",
+        "mistral": "llama",
+        "qwen2": "llama",
+        "mixtral": "llama",
+        "qwen2_moe": "llama",
+    }.get(config.model_type, "other")
     return ModelShape(
         name=name or (str(model) if not hasattr(model, "model_type") else config.model_type),
         family=family,
@@ -149,16 +226,8 @@ def model_shape(model: Any, name: str | None = None) -> ModelShape:
         linear_params=linear_params,
         head_params=head_params,
         param_shapes=tuple(tuple(p.shape) for p in params),
+        **_structure(config, net),
     )
-
-
-_ACTIVATIONS = {"gpt2": "gelu_new", "llama": "silu"}  # the configs' defaults
-
-
-def _positive_int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, not {value!r}")
-    return value
 
 
 def shape_from_sizes(
@@ -173,85 +242,37 @@ def shape_from_sizes(
     max_positions: int = 1024,
     tied_embeddings: bool | None = None,
     name: str | None = None,
+    **more: Any,
 ) -> ModelShape:
     """The :class:`ModelShape` of a GPT-2 or Llama decoder given its sizes, without torch.
 
-    Pure arithmetic, so it runs where PyTorch does not (the site's calculator, in the
-    reader's browser). It lists the parameters in the order ``transformers`` registers them
-    and gives exactly what :func:`model_shape` gives for the same config (tested on every
-    GPT-2, Llama and Mistral config of the registry), for the defaults of those families:
+    Pure arithmetic (:func:`genai_docs.memory.shape.decoder_shape`, which takes the other
+    options: experts, biases, window, dropout), so it runs where PyTorch does not (the
+    site's calculator, in the reader's browser). It gives exactly what :func:`meta_shape`
+    gives for the same config, for the defaults of those families:
 
-    - ``"gpt2"`` (``GPT2LMHeadModel``): token and learned position embeddings
-      (``max_positions`` rows), then per block LayerNorm, fused ``c_attn`` (``d → 3d``) and
-      ``c_proj``, LayerNorm, ``c_fc`` (``d → d_ff``) and ``c_proj``, all with biases; a final
-      LayerNorm; the LM head tied to the embedding unless ``tied_embeddings=False``.
-    - ``"llama"`` (``LlamaForCausalLM``, ``MistralForCausalLM``): token embedding (rotary
-      positions have no parameter: ``max_positions`` is ignored), then per block ``q, k, v,
-      o`` and the gated MLP's ``gate, up, down`` projections without bias, two RMSNorms; a
-      final RMSNorm; an untied LM head unless ``tied_embeddings=True``. ``n_kv_head`` below
-      ``n_head`` is grouped-query attention.
+    - ``"gpt2"`` (``GPT2LMHeadModel``): learned positions (``max_positions`` rows), biases,
+      the LM head tied to the embedding unless ``tied_embeddings=False``, dropout 0.1;
+    - ``"llama"`` (``LlamaForCausalLM``, ``MistralForCausalLM``): rotary positions
+      (``max_positions`` is the context it was trained for), no bias, an untied LM head
+      unless ``tied_embeddings=True``, no dropout. ``n_kv_head`` below ``n_head`` is
+      grouped-query attention.
 
     ``head_dim`` is ``d_model // n_head``. Sizes that describe no such model raise
     ``ValueError``.
     """
-    if family not in _ACTIVATIONS:
-        raise ValueError(f"family must be 'gpt2' or 'llama', not {family!r}")
-    L = _positive_int("n_layer", n_layer)
-    d = _positive_int("d_model", d_model)
-    h = _positive_int("n_head", n_head)
-    f = _positive_int("d_ff", d_ff)
-    V = _positive_int("vocab_size", vocab_size)
-    kv = h if n_kv_head is None else _positive_int("n_kv_head", n_kv_head)
-    P = _positive_int("max_positions", max_positions)
-    if d % h:
-        raise ValueError(f"n_head ({h}) must divide d_model ({d})")
-    if family == "gpt2" and kv != h:
-        raise ValueError(f"GPT-2 has one key/value head per query head: n_kv_head must be {h}")
-    if h % kv:
-        raise ValueError(f"n_kv_head ({kv}) must divide n_head ({h})")
-    tied = (family == "gpt2") if tied_embeddings is None else bool(tied_embeddings)
-    hd = d // h
-    if family == "gpt2":
-        block = [
-            *[(d,), (d,)],  # ln_1: weight, bias
-            *[(d, 3 * d), (3 * d,), (d, d), (d,)],  # attn: c_attn (Conv1D: in, out), c_proj
-            *[(d,), (d,)],  # ln_2
-            *[(d, f), (f,), (f, d), (d,)],  # mlp: c_fc, c_proj
-        ]
-        shapes = [(V, d), (P, d), *block * L, (d,), (d,)]  # wte, wpe, blocks, ln_f
-        linear = L * (4 * d * d + 2 * d * f)  # c_attn, attn.c_proj, c_fc, mlp.c_proj
-    else:
-        q, k = h * hd, kv * hd
-        block = [
-            *[(q, d), (k, d), (k, d), (d, q)],  # self_attn: q, k, v, o (Linear: out, in)
-            *[(f, d), (f, d), (d, f)],  # mlp: gate, up, down
-            *[(d,), (d,)],  # input_layernorm, post_attention_layernorm
-        ]
-        shapes = [(V, d), *block * L, (d,)]  # embed_tokens, blocks, norm
-        linear = L * (2 * q * d + 2 * k * d + 3 * d * f)
-    if not tied:
-        shapes.append((V, d))  # lm_head
-    params = 0
-    for shape in shapes:
-        size = 1
-        for dim in shape:
-            size *= dim
-        params += size
-    return ModelShape(
-        name=name or family,
-        family=family,
-        params=params,
-        n_layer=L,
-        n_head=h,
-        n_kv_head=kv,
-        d_model=d,
-        d_ff=f,
-        vocab_size=V,
-        head_dim=hd,
-        activation=_ACTIVATIONS[family],
-        linear_params=linear,
-        head_params=0 if tied else V * d,
-        param_shapes=tuple(shapes),
+    return decoder_shape(
+        family,
+        n_layer=n_layer,
+        d_model=d_model,
+        n_head=n_head,
+        d_ff=d_ff,
+        vocab_size=vocab_size,
+        n_kv_head=n_kv_head,
+        max_positions=max_positions,
+        tied_embeddings=tied_embeddings,
+        name=name,
+        **more,
     )
 
 

@@ -35,8 +35,8 @@ def peak_parts(shape: ModelShape, cfg: Setting) -> dict[str, int]:
 
 
 def weight_bytes(shape: ModelShape, cfg: Setting | str) -> int:
-    """Weights at the peak of ``cfg`` (sharded; with autocast's bf16 copies while they live),
-    or, for a dtype name ("fp32" ... "int4"), the weights stored in that format."""
+    """Weights stored at the peak of ``cfg`` (sharded by ZeRO-3), or, for a dtype name
+    ("fp32" ... "int4"), the weights stored in that format."""
     if isinstance(cfg, str):
         return inference.weight_bytes(shape, cfg)
     return peak_parts(shape, cfg).get("weights", 0)
@@ -60,6 +60,13 @@ def optimizer_bytes(
     if isinstance(shape, int):
         return training.optimizer_bytes(shape, str(cfg), precision)
     return peak_parts(shape, cfg).get("optimizer", 0)
+
+
+def weight_copy_bytes(shape: ModelShape, cfg: TrainingConfig) -> int:
+    """Copies of the weights alive at the peak of the training step ``cfg``: autocast's bf16
+    copies kept for the backward pass, and under ZeRO-3 the gathered, unsharded parameters
+    (:mod:`genai_docs.memory.mixed`)."""
+    return peak_parts(shape, cfg).get("weight_copies", 0)
 
 
 def gradient_bytes(shape: ModelShape, cfg: TrainingConfig) -> int:

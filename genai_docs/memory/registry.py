@@ -1,7 +1,9 @@
 """Well-known architectures, defined by their ``transformers`` configs (nothing downloaded).
 
 The hyper-parameters are the published ones (each model's ``config.json`` on the Hugging
-Face Hub); only the shapes matter here, since parameters are counted on the meta device.
+Face Hub); only the shapes matter. :func:`registry_dict` gives them as plain keys, which
+:mod:`genai_docs.memory.configs` reads without ``transformers``; :func:`registry_config`
+builds the ``transformers`` config, for the meta device and for measurements.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ _REGISTRY: dict[str, tuple[str, dict[str, Any]]] = {
             rope_theta=500000.0,
         ),
     ),
+    # Mistral 7B v0.1: a sliding window of 4,096 positions (the config class's default)
     "mistral-7b": (
         "mistral",
         dict(
@@ -65,17 +68,58 @@ _REGISTRY: dict[str, tuple[str, dict[str, Any]]] = {
             max_position_embeddings=32768,
         ),
     ),
+    # Mixtral 8x7B v0.1 (Jiang et al., "Mixtral of Experts", 2024): 8 experts, 2 per token
+    "mixtral-8x7b": (
+        "mixtral",
+        dict(
+            hidden_size=4096,
+            intermediate_size=14336,
+            num_hidden_layers=32,
+            num_attention_heads=32,
+            num_key_value_heads=8,
+            vocab_size=32000,
+            max_position_embeddings=32768,
+            num_local_experts=8,
+            num_experts_per_tok=2,
+            rope_theta=1e6,
+            sliding_window=None,
+        ),
+    ),
+    # Qwen1.5-MoE-A2.7B (a Qwen2-MoE): 60 experts, 4 per token, and a shared expert
+    "qwen1.5-moe-a2.7b": (
+        "qwen2_moe",
+        dict(
+            hidden_size=2048,
+            intermediate_size=5632,
+            num_hidden_layers=24,
+            num_attention_heads=16,
+            num_key_value_heads=16,
+            vocab_size=151936,
+            max_position_embeddings=8192,
+            num_experts=60,
+            num_experts_per_tok=4,
+            moe_intermediate_size=1408,
+            shared_expert_intermediate_size=5632,
+            max_window_layers=21,
+        ),
+    ),
 }
 
-# The untied LM heads of the Llama/Mistral families.
+# The untied LM heads of the Llama, Mistral and mixture-of-experts families.
 for _name, (_kind, _kwargs) in _REGISTRY.items():
-    if _kind in ("llama", "mistral"):
+    if _kind in ("llama", "mistral", "mixtral", "qwen2_moe"):
         _kwargs.setdefault("tie_word_embeddings", False)
 
 
 def registry_names() -> list[str]:
     """The names :func:`registry_config` knows, in a stable order."""
     return list(_REGISTRY)
+
+
+def registry_dict(name: str) -> dict[str, Any]:
+    """The keys of a registered architecture's ``config.json`` (``KeyError`` if unknown)."""
+    model_type, kwargs = _REGISTRY[name.lower()]
+    return {"model_type": model_type, **kwargs}
 
 
 def registry_config(name: str):
@@ -87,30 +131,66 @@ def registry_config(name: str):
 
 
 def tiny_configs() -> dict:
-    """A GPT-2 and a Llama of a few hundred thousand parameters, with the structure of the
-    real ones (Llama: grouped-query attention, untied head): small enough to measure a
-    training step's peak on a CPU in seconds. Used by the validation tests, page and bench.
-    """
-    from transformers import GPT2Config, LlamaConfig
+    """Small models of each family we model, with the structure of the real ones: small
+    enough to measure a training step's peak on a CPU in seconds. Used by the validation
+    tests, pages and bench.
 
+    - ``gpt2``: GPT-2 without dropout (as the validation measures it), ``gpt2-dropout``: with
+      GPT-2's default dropout, 0.1; ``llama``: grouped-query attention, untied head;
+    - ``mixtral``: 4 experts, 2 per token; ``qwen2-moe``: 8 experts, 2 per token, a shared
+      expert, and a dense middle block (``mlp_only_layers``);
+    - ``mistral``: a sliding window of 48 positions on every block; ``qwen2-hybrid``:
+      the window on every other block, the others global (Gemma 2's alternation).
+    """
+    from transformers import (
+        GPT2Config,
+        LlamaConfig,
+        MistralConfig,
+        MixtralConfig,
+        Qwen2Config,
+        Qwen2MoeConfig,
+    )
+
+    llama = dict(
+        hidden_size=128,
+        intermediate_size=352,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        vocab_size=1000,
+        max_position_embeddings=512,
+        tie_word_embeddings=False,
+    )
+    gpt2 = dict(n_embd=128, n_layer=2, n_head=4, vocab_size=1000, n_positions=512)
+    no_dropout = dict(resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0)
     return {
-        "gpt2": GPT2Config(n_embd=128, n_layer=2, n_head=4, vocab_size=1000, n_positions=512),
-        "llama": LlamaConfig(
-            hidden_size=128,
-            intermediate_size=352,
-            num_hidden_layers=2,
-            num_attention_heads=4,
-            num_key_value_heads=2,
-            vocab_size=1000,
-            max_position_embeddings=512,
-            tie_word_embeddings=False,
+        "gpt2": GPT2Config(**gpt2, **no_dropout),
+        "gpt2-dropout": GPT2Config(**gpt2),
+        "llama": LlamaConfig(**llama),
+        "mixtral": MixtralConfig(
+            **{**llama, "intermediate_size": 256}, num_local_experts=4, num_experts_per_tok=2
+        ),
+        "qwen2-moe": Qwen2MoeConfig(
+            **{**llama, "num_hidden_layers": 3},
+            num_experts=8,
+            num_experts_per_tok=2,
+            moe_intermediate_size=96,
+            shared_expert_intermediate_size=256,
+            mlp_only_layers=[1],
+        ),
+        "mistral": MistralConfig(**llama, sliding_window=48),
+        "qwen2-hybrid": Qwen2Config(
+            **{**llama, "num_hidden_layers": 4},
+            use_sliding_window=True,
+            sliding_window=48,
+            layer_types=["sliding_attention", "full_attention"] * 2,
         ),
     }
 
 
 def named_config(name: str):
     """A registry config by name, or one of :func:`tiny_configs` as ``tiny-gpt2``,
-    ``tiny-llama``: how GPU datasets and their dry runs name the models they measured."""
+    ``tiny-llama``...: how GPU datasets and their dry runs name the models they measured."""
     if name.startswith("tiny-"):
         return tiny_configs()[name.removeprefix("tiny-")]
     return registry_config(name)

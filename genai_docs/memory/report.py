@@ -21,6 +21,7 @@ PART_LABELS: dict[str, str] = {
     "kv_cache": "cache KV",
     "logits": "logits et perte",
     "temporaries": "temporaires",
+    "weight_copies": "copies des poids",  # autocast's bf16 copies, FSDP's gathered weights
 }
 
 # French names of the moments an estimate's peak can fall at.
@@ -30,6 +31,8 @@ MOMENT_LABELS: dict[str, str] = {
     "backward_end": "fin de la rétropropagation",
     "step": "pas de l'optimiseur",
     "recompute": "recalcul d'un bloc",
+    "last_block": "rétropropagation du premier bloc (ZeRO-3)",
+    "root_reduce": "fin de la rétropropagation : réduction des gradients hors blocs (ZeRO-3)",
     "prefill_mlp": "traitement du prompt : MLP du dernier bloc",
     "prefill_attention": "traitement du prompt : attention du dernier bloc",
     "prefill_head": "traitement du prompt : tête de sortie",

@@ -4,8 +4,9 @@ ZeRO (Rajbhandari et al., 2020) splits the model states over N data-parallel GPU
 stage 1 the optimizer states, stage 2 also the gradients, stage 3 also the weights
 (PyTorch's FSDP is stage 3). Like FSDP2's ``fully_shard``, each parameter is cut along its
 first dimension into N chunks of ``ceil(dim0 / N)`` rows; we report the first GPU, which
-holds the largest chunks. The full weights of one block, gathered for a moment during
-the forward and backward passes under stage 3, are not counted.
+holds the largest chunks (a mixture of experts' ``(E, ...)`` tensors are cut by expert:
+with more GPUs than experts, the first GPU keeps a whole expert). What stage 3 gathers
+for a moment (a block's parameters, the root's) is in :mod:`genai_docs.memory.mixed`.
 
 LoRA (Hu et al., 2021) freezes the weights and trains, beside each target matrix
 ``W (d_out × d_in)``, two matrices ``B (d_out × r)`` and ``A (r × d_in)``:

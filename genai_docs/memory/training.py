@@ -3,9 +3,11 @@
 Model states per parameter (Rajbhandari et al., "ZeRO", 2020, §3): AdamW keeps two moments
 (8 bytes in fp32), SGD with momentum one (4 bytes), 8-bit Adam two 1-byte moments
 (Dettmers et al., "8-bit Optimizers via Block-wise Quantization", 2022). Gradients have the
-dtype of the weights. "mixed" is autocast in bf16 over fp32 master weights (the default of
-``torch.autocast``): 4 + 4 + 8 = 16 bytes per parameter with AdamW, plus a bf16 copy of
-every matrix kept for the backward pass.
+dtype of the weights. "mixed" precision runs one of three ways (:mod:`.mixed`): autocast
+in bf16 over fp32 master weights (``torch.autocast``, 4 + 4 + 8 = 16 bytes per parameter
+with AdamW, plus a bf16 copy of every matrix kept for the backward pass), FSDP2's
+mixed-precision policy under ZeRO-3 (the default there), or DeepSpeed's bf16 weights with
+fp32 master copies.
 
 Activations are in :mod:`genai_docs.memory.activations`. The peak is the largest of four
 moments of a steady-state step (gradients set to ``None`` by ``zero_grad``):
@@ -27,6 +29,7 @@ from dataclasses import asdict, dataclass, replace
 
 from genai_docs.memory.activations import (
     attention_activation_bytes,
+    blocks_activation_bytes,
     effective_attention,
     element_sizes,
     head_activation_bytes,
@@ -34,16 +37,36 @@ from genai_docs.memory.activations import (
     loss_bytes,
     norm_bytes,
 )
+from genai_docs.memory.experts import expert_element
 from genai_docs.memory.inference import weight_bytes
-from genai_docs.memory.params import ModelShape
+from genai_docs.memory.mixed import (
+    activation_precision,
+    autocast_copy_bytes,
+    check_policy,
+    gathered_bytes,
+    last_block_bytes,
+    policy,
+    root_params,
+    root_reduce_bytes,
+    state_bytes,
+)
 from genai_docs.memory.report import MemoryEstimate, peak_moment
+from genai_docs.memory.shape import ModelShape
 from genai_docs.memory.sharding import lora_params, shard_numel
 
 PRECISIONS = ("fp32", "bf16", "mixed")
 OPTIMIZERS = ("adamw", "sgd", "adam8bit")
 RECOMPUTE = ("none", "full")
-ATTENTIONS = ("sdpa", "eager")
-TRAINING_PARTS = ("weights", "gradients", "optimizer", "activations", "logits", "temporaries")
+ATTENTIONS = ("sdpa", "eager", "math")  # "math": SDPA's fallback (see effective_attention)
+TRAINING_PARTS = (
+    "weights",
+    "gradients",
+    "optimizer",
+    "activations",
+    "logits",
+    "temporaries",
+    "weight_copies",
+)
 
 
 @dataclass(frozen=True)
@@ -61,6 +84,7 @@ class TrainingConfig:
     lora_rank: int = 0  # 0 = full fine-tuning; r > 0 trains LoRA adapters of rank r only
     qlora: bool = False  # with lora_rank > 0: the frozen base is stored in 4 bits (QLoRA)
     device: str = "cuda"  # "cuda" or "cpu": autocast's op lists differ (see activations)
+    mixed: str = "auto"  # how "mixed" runs: "autocast", "fsdp2", "deepspeed" (see .mixed)
 
     def __post_init__(self) -> None:
         for name, value, allowed in (
@@ -79,6 +103,7 @@ class TrainingConfig:
             raise ValueError("zero_stage must be 0-3 and n_gpus positive")
         if self.lora_rank < 0 or (self.qlora and self.lora_rank == 0):
             raise ValueError("lora_rank must be >= 0, and positive with qlora")
+        check_policy(self)
 
     @property
     def tokens(self) -> int:
@@ -89,6 +114,16 @@ class TrainingConfig:
     def compute_dtype(self) -> str:
         """The dtype the matmuls run in: "fp32", or "bf16" (pure or under autocast)."""
         return "fp32" if self.precision == "fp32" else "bf16"
+
+    @property
+    def policy(self) -> str:
+        """The mixed-precision implementation ("" without mixed precision): see .mixed."""
+        return policy(self)
+
+    @property
+    def training(self) -> bool:
+        """Always true: dropout is active (see :func:`effective_attention`)."""
+        return True
 
 
 def weight_bytes_per_param(precision: str) -> int:
@@ -110,9 +145,14 @@ def optimizer_bytes(params: int, optimizer: str, precision: str) -> int:
 
 
 def step_temporary_bytes(shape: ModelShape, trainable: int, cfg: TrainingConfig) -> int:
-    """Temporaries of the optimizer step (``foreach`` implementation, PyTorch's GPU default)."""
+    """Temporaries of the optimizer step (``foreach`` implementation, PyTorch's GPU default):
+    AdamW's square root of the second moment, in the states' dtype. With DeepSpeed-style
+    master copies, the bf16 gradients copied to fp32 (4 bytes each), and a fused AdamW
+    (DeepSpeed's ``FusedAdam``) without temporaries."""
+    if cfg.policy == "deepspeed" and not cfg.lora_rank:
+        return 4 * trainable
     if cfg.optimizer == "adamw":
-        return weight_bytes_per_param(cfg.precision) * trainable  # sqrt(second moment)
+        return weight_bytes_per_param(cfg.precision) * trainable
     return 0
 
 
@@ -123,12 +163,12 @@ def saved_activation_bytes(shape: ModelShape, cfg: TrainingConfig) -> int:
     kernel that really runs (:func:`effective_attention`). With full recomputation each
     block keeps only its input (``N · d · r`` bytes).
     """
-    head = head_activation_bytes(shape, cfg.precision)
+    head = head_activation_bytes(shape, cfg.precision, cfg.device)
     if cfg.recompute == "full":
         _, r = element_sizes(cfg.precision)
         return cfg.tokens * (shape.n_layer * shape.d_model * r + head)
-    per_layer = layer_activation_bytes(shape, cfg.precision, cfg.seq_len, cfg.attention, cfg.device)
-    return cfg.tokens * (shape.n_layer * per_layer + head)
+    blocks = blocks_activation_bytes(shape, cfg.precision, cfg.seq_len, cfg.attention, cfg.device)
+    return cfg.tokens * (blocks + head)
 
 
 def recompute_phase(
@@ -161,22 +201,30 @@ def recompute_phase(
     """
     e, r = element_sizes(cfg.precision)
     d, f, n, h = shape.d_model, shape.d_ff, shape.n_layer, shape.n_head
-    block = layer_activation_bytes(shape, cfg.precision, cfg.seq_len, cfg.attention, cfg.device)
-    attn = attention_activation_bytes(shape, cfg.precision, cfg.seq_len, cfg.attention)
+    moe = shape.moe_layers > 0  # replay a mixture-of-experts block, the larger one
+    block = layer_activation_bytes(
+        shape, cfg.precision, cfg.seq_len, cfg.attention, cfg.device, moe=moe
+    )
+    attn = attention_activation_bytes(shape, cfg.precision, cfg.seq_len, cfg.attention, cfg.device)
     block_weights = max(shape.linear_params // n, 1)
     # the blocks' share of the (possibly sharded) gradients, norms and biases neglected;
     # LoRA's adapters are all inside the blocks
     block_share = grads * shape.linear_params // (n * shape.params)
     block_grad = grads // n if cfg.lora_rank else block_share
     mlp_weights = (3 if shape.family == "llama" else 2) * d * f
+    down, wide = d * f, 2 * f * e  # the down projection's weights, the product's gradients
+    if moe:  # every expert's down projection; k routed copies, in the experts' dtype
+        mlp_weights = shape.n_experts * shape.expert_params + 3 * d * shape.d_shared
+        down = shape.n_experts * d * shape.d_expert
+        wide = 2 * shape.top_k * shape.d_expert * expert_element(cfg.precision)
     checkpoint = cfg.tokens * d * r
     first = block_grad >= checkpoint  # the peak is in the first block's backward (i = 0)
     upper = head_grad + ((n - 1) * block_grad if first else 0)
     below = 0 if first else (n - 1) * checkpoint
     # (a) the MLP's backward: whole block, output gradient, down projection's weight gradient
     mlp = {
-        "gradients": upper + block_grad * d * f // block_weights,
-        "activations": cfg.tokens * (block + d * r + 2 * f * e) + below,
+        "gradients": upper + block_grad * down // block_weights,
+        "activations": cfg.tokens * (block + d * r + wide) + below,
     }
     # (b) the attention's backward: first norm, attention, output gradient, MLP's gradients
     scores = 2 * h * cfg.seq_len * e if cfg.attention == "eager" else 0
@@ -194,7 +242,7 @@ def model_state_bytes(shape: ModelShape, cfg: TrainingConfig) -> dict[str, int]:
     (sharded by ZeRO, or the frozen base plus fp32 adapters under LoRA), the gradient of the
     LM head (``head_gradient``, the first one the backward pass writes), the number of
     ``trainable`` parameters and of those this GPU's optimizer updates (``stepped``)."""
-    w = weight_bytes_per_param(cfg.precision)
+    w, g, master = state_bytes(cfg)
     local = shard_numel(shape.param_shapes, cfg.n_gpus)  # parameters on the first GPU
 
     def count(stage: int) -> int:
@@ -212,11 +260,12 @@ def model_state_bytes(shape: ModelShape, cfg: TrainingConfig) -> dict[str, int]:
             "trainable": trainable,
             "stepped": min(trainable, count(1)),  # parameters this GPU's optimizer updates
         }
+    states = "fp32" if master else cfg.precision  # DeepSpeed: fp32 states beside the master
     return {
         "weights": w * count(3),
-        "gradients": w * count(2),
-        "optimizer": optimizer_bytes(count(1), cfg.optimizer, cfg.precision),
-        "head_gradient": w * shape.vocab_size * shape.d_model,
+        "gradients": g * count(2),
+        "optimizer": optimizer_bytes(count(1), cfg.optimizer, states) + master * count(1),
+        "head_gradient": g * shape.vocab_size * shape.d_model,
         "trainable": shape.params,
         "stepped": count(1),  # parameters this GPU's optimizer updates
     }
@@ -232,26 +281,23 @@ def training_phases(shape: ModelShape, cfg: TrainingConfig) -> dict[str, dict[st
     states = model_state_bytes(shape, cfg)
     weights, grads, optimizer = states["weights"], states["gradients"], states["optimizer"]
     head_grad = states["head_gradient"]
-    copies = 0
-    if cfg.precision == "mixed":
-        # autocast's bf16 copy of every matrix (the LM head's included), saved for backward;
-        # with recomputation only the LM head's and one block's are kept at a time
-        blocks = (
-            shape.linear_params // shape.n_layer if cfg.recompute == "full" else shape.linear_params
-        )
-        copies = 2 * (blocks + shape.vocab_size * shape.d_model)
-    acts = saved_activation_bytes(shape, cfg)
+    # autocast's bf16 copies of the matrices, FSDP's gathered parameters (ZeRO-3)
+    copies = autocast_copy_bytes(shape, cfg) + gathered_bytes(shape, cfg)
+    computed = replace(cfg, precision=activation_precision(cfg), mixed="auto")
+    acts = saved_activation_bytes(shape, computed)
     # a tied embedding's gradient is computed twice (LM head, then lookup): two more copies
     tied = 2 * head_grad if shape.head_params == 0 and cfg.zero_stage < 2 else 0
     phases = {
         "backward_start": {
-            "weights": weights + copies,
+            "weights": weights,
+            "weight_copies": copies,
             "optimizer": optimizer,
             "activations": acts,
             "logits": cfg.tokens * loss_bytes(shape),
         },
         "head_backward": {
-            "weights": weights + copies,
+            "weights": weights,
+            "weight_copies": copies,
             "gradients": head_grad,
             "optimizer": optimizer,
             "activations": acts,
@@ -270,10 +316,28 @@ def training_phases(shape: ModelShape, cfg: TrainingConfig) -> dict[str, dict[st
             "temporaries": step_temporary_bytes(shape, states["stepped"], cfg),
         },
     }
+    if cfg.zero_stage == 3:  # the first block's backward, then the root's reduce-scatter
+        reduce = root_reduce_bytes(shape, cfg)
+        blocks = grads * (shape.params - root_params(shape)) // shape.params
+        last = last_block_bytes(shape, cfg)
+        phases["last_block"] = {
+            "weights": weights,
+            "weight_copies": last["weight_copies"],
+            "gradients": blocks * (shape.n_layer - 2) // shape.n_layer + last["gradients"],
+            "optimizer": optimizer,
+            "activations": acts // shape.n_layer,
+        }
+        phases["root_reduce"] = {
+            "weights": weights,
+            "gradients": blocks + reduce["gradients"],
+            "optimizer": optimizer,
+            "temporaries": reduce["temporaries"],
+        }
     if cfg.recompute == "full":
-        phases["recompute"] = recompute_phase(
-            shape, cfg, weights + copies, optimizer, grads, head_grad
-        )
+        phases["recompute"] = {
+            **recompute_phase(shape, computed, weights, optimizer, grads, head_grad),
+            "weight_copies": copies,
+        }
     return phases
 
 
@@ -290,6 +354,7 @@ def estimate_training(shape: ModelShape, cfg: TrainingConfig | None = None) -> M
         "peak_at": phase,
         "trainable": states["trainable"],
         "sharded_states": {k: states[k] for k in ("weights", "gradients", "optimizer")},
+        "policy": cfg.policy,
         **asdict(replace(cfg, attention=effective_attention(shape, cfg))),
     }
     return MemoryEstimate(

@@ -28,6 +28,18 @@ moments (its ``step`` counters, one scalar per tensor, are left out, as the calc
 leaves them out). :func:`predicted_bytes` gives the calculator's figures for the same
 setting. Backend: NCCL when there is one GPU per rank, else gloo on CPU.
 
+**Memory, measured** (:func:`measure_sharded_peak`): each rank trains a ``transformers``
+model of :func:`genai_docs.memory.tiny_configs` under ZeRO-3 (``fully_shard`` on every
+block, then on the root), in one of the mixed-precision settings of
+:mod:`genai_docs.memory.mixed`, and measures the peak of its second step with PyTorch's
+``FSDPMemTracker`` (a ``MemTracker`` that also follows FSDP2's all-gather buffers and
+storage resizes): "fsdp2" (``MixedPrecisionPolicy(param_dtype=torch.bfloat16,
+reduce_dtype=torch.float32)``), "autocast" (``torch.autocast`` around fp32 FSDP2: the
+pitfall), "deepspeed" (bf16 parameters, fp32 master copies in the optimizer:
+:class:`MasterWeightsAdamW`), or "fp32" and "bf16" without mixed precision. The
+calculator predicts the same per-rank peak (``TrainingConfig(zero_stage=3, n_gpus=nproc,
+mixed=...)``).
+
 Run one mode by hand (each rank writes ``rank<r>.json`` into ``--out``)::
 
     python -m torch.distributed.run --standalone --nproc-per-node 2 \\
@@ -61,14 +73,18 @@ __all__ = [
     "DIST_CONFIG",
     "DIST_TRAIN",
     "MODES",
+    "SHARDED_SETTINGS",
     "ZERO_STAGE",
+    "MasterWeightsAdamW",
     "RankReport",
+    "measure_sharded_peak",
     "predicted_bytes",
     "run_distributed",
     "single_process_losses",
 ]
 
 MODES = ("ddp", "fsdp")
+SHARDED_SETTINGS = ("fsdp2", "autocast", "deepspeed", "fp32", "bf16")
 ZERO_STAGE = {"ddp": 0, "fsdp": 3}  # the ZeRO stage each mode implements
 
 # A narrow mini GPT on the course tokenizer's vocabulary: a run takes seconds on 2 cores.
@@ -244,10 +260,149 @@ def _train_rank(mode: str, config: GPTConfig, train: TrainConfig, ids: torch.Ten
     )
 
 
+class MasterWeightsAdamW(torch.optim.Optimizer):
+    """AdamW on fp32 master copies of bf16 parameters, as DeepSpeed's bf16 mode stores them.
+
+    The parameters (and their gradients) stay in bf16; the optimizer keeps an fp32 copy of
+    each, with AdamW's two fp32 moments: 2 + 2 + (4 + 8) bytes per parameter, the ZeRO
+    paper's accounting (Rajbhandari et al., 2020, §3.1). A step copies the gradients to
+    fp32, runs the fused ``torch.optim.AdamW`` (one kernel, no temporaries, as DeepSpeed's
+    ``FusedAdam``) on the masters, copies them back to bf16 and frees the fp32 gradients.
+    Works on FSDP2's sharded parameters (DTensors).
+    """
+
+    def __init__(self, params, lr: float = 1e-4, weight_decay: float = 0.01) -> None:
+        params = list(params)
+        super().__init__(params, {"lr": lr})
+        # fp32 masters of this rank's shards (the update is element-wise: no communication)
+        self.masters = [_local(p).detach().float() for p in params]
+        self.inner = torch.optim.AdamW(self.masters, lr=lr, weight_decay=weight_decay, fused=True)
+
+    @torch.no_grad()
+    def step(self, closure=None):  # noqa: ARG002 - the Optimizer signature
+        params = [p for group in self.param_groups for p in group["params"]]
+        for param, master in zip(params, self.masters, strict=True):
+            master.grad = None if param.grad is None else _local(param.grad).float()
+        self.inner.step()
+        for param, master in zip(params, self.masters, strict=True):
+            _local(param).copy_(master)
+            master.grad = None
+            # the states where tools look for them (MemTracker reads ``optimizer.state``)
+            self.state[param] = {"master": master, **self.inner.state[master]}
+
+
+def _local(tensor: torch.Tensor) -> torch.Tensor:
+    """This rank's shard of a DTensor (FSDP2's parameters and gradients), or the tensor."""
+    return tensor.to_local() if hasattr(tensor, "to_local") else tensor
+
+
+def _sharded_model(config_name: str, setting: str, device: torch.device):
+    """A tiny ``transformers`` model under FSDP2, and its optimizer, for ``setting``."""
+    from torch.distributed.fsdp import MixedPrecisionPolicy, fully_shard
+    from transformers import AutoModelForCausalLM
+
+    from genai_docs.memory.registry import named_config
+
+    config = named_config(config_name)
+    config = config.__class__(**config.to_dict())
+    config._attn_implementation = "sdpa"
+    for name in ("resid_pdrop", "embd_pdrop", "attn_pdrop", "attention_dropout"):
+        if hasattr(config, name):
+            setattr(config, name, 0.0)  # the same model on every rank, no dropout masks
+    model = AutoModelForCausalLM.from_config(config).to(device)
+    if setting in ("deepspeed", "bf16"):
+        model = model.to(torch.bfloat16)
+    policy = MixedPrecisionPolicy()
+    if setting == "fsdp2":
+        policy = MixedPrecisionPolicy(param_dtype=torch.bfloat16, reduce_dtype=torch.float32)
+    for block in model.model.layers if hasattr(model, "model") else model.transformer.h:
+        fully_shard(block, mp_policy=policy)
+    fully_shard(model, mp_policy=policy)
+    if setting == "deepspeed":
+        return model, MasterWeightsAdamW(model.parameters())
+    return model, torch.optim.AdamW(model.parameters(), lr=1e-4, foreach=True)
+
+
+def _memory_rank(model_name: str, run: dict) -> dict:
+    """One rank's measured peak (bytes) of a steady-state ZeRO-3 step, and its parts."""
+    import contextlib
+
+    from torch.distributed._tools.fsdp2_mem_tracker import FSDPMemTracker
+
+    rank = dist.get_rank()
+    device = torch.device("cpu")
+    torch.manual_seed(0)
+    model, optimizer = _sharded_model(model_name, run["setting"], device)
+    generator = torch.Generator().manual_seed(1 + rank)  # each rank its own batch
+    shape = (run["batch_size"], run["seq_len"])
+    ids = torch.randint(0, model.config.vocab_size, shape, generator=generator)
+
+    def step() -> None:
+        autocast = contextlib.nullcontext()
+        if run["setting"] == "autocast":
+            autocast = torch.autocast(device.type, dtype=torch.bfloat16)
+        with autocast:
+            loss = model(input_ids=ids, labels=ids).loss
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+
+    step()  # creates the optimizer states
+    tracker = FSDPMemTracker(model, optimizer)
+    tracker.track_inputs((ids,))
+    with tracker:
+        step()
+    snapshot = next(iter(tracker.get_tracker_snapshot("peak").values()))
+    parts = {str(k).split(".")[-1].lower(): int(v) for k, v in snapshot.items()}
+    return {**run, "rank": rank, "peak": parts.pop("total"), "parts": parts}
+
+
+def measure_sharded_peak(
+    model: str = "tiny-llama",
+    runs: list[tuple[str, int, int]] = (("fsdp2", 2, 128),),
+    nproc: int = 2,
+    timeout: float = 300.0,
+) -> list[list[dict]]:
+    """Measured peaks of ZeRO-3 training steps of ``model`` (a name of
+    :func:`genai_docs.memory.registry.named_config`, e.g. ``tiny-llama``) on ``nproc`` CPU
+    processes (gloo), one launch for all ``runs``: ``(setting, batch_size, seq_len)``, the
+    setting one of :data:`SHARDED_SETTINGS`, the batch per rank. Returns, for each run, each
+    rank's ``{"setting", "batch_size", "seq_len", "rank", "peak", "parts"}``."""
+    specs = []
+    for setting, batch_size, seq_len in runs:
+        if setting not in SHARDED_SETTINGS:
+            raise ValueError(
+                f"setting must be one of {', '.join(SHARDED_SETTINGS)}, not {setting!r}"
+            )
+        if batch_size < 1 or seq_len < 1:
+            raise ValueError("batch_size and seq_len must be positive")
+        specs.append({"setting": setting, "batch_size": batch_size, "seq_len": seq_len})
+    if nproc < 1:
+        raise ValueError(f"nproc must be positive, got {nproc}")
+    with tempfile.TemporaryDirectory(prefix="genai-docs-memory-") as tmp:
+        out = Path(tmp)
+        (out / "settings.json").write_text(json.dumps({"memory": {"model": model, "runs": specs}}))
+        _launch("memory", nproc, out, timeout)
+        ranks = [json.loads((out / f"rank{r}.json").read_text()) for r in range(nproc)]
+    return [[rank[i] for rank in ranks] for i in range(len(specs))]
+
+
 def _worker(mode: str, out: Path) -> None:
     """Inside ``torchrun``: train, then write this rank's report to ``out/rank<r>.json``."""
     file = out / "settings.json"
     settings = json.loads(file.read_text()) if file.exists() else {}
+    if mode == "memory":
+        spec = settings["memory"]
+        dist.init_process_group("gloo")
+        try:
+            results = [_memory_rank(spec["model"], run) for run in spec["runs"]]
+            dist.barrier()
+        finally:
+            dist.destroy_process_group()
+        (out / f"rank{results[0]['rank']}.json").write_text(json.dumps(results))
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
     config = GPTConfig(**settings.get("config", asdict(DIST_CONFIG)))
     train_fields = settings.get("train", asdict(DIST_TRAIN))
     train = TrainConfig(**{**train_fields, "checkpoints": tuple(train_fields["checkpoints"])})
@@ -292,36 +447,46 @@ def run_distributed(
         settings = {"config": asdict(config), "train": asdict(train)}
         (out / "settings.json").write_text(json.dumps(settings))
         torch.save(_course_ids(), out / "ids.pt")
-        cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone"]
-        cmd += ["--nproc-per-node", str(nproc), "-m", __name__, "--mode", mode, "--out", tmp]
-        env = {**os.environ, "OMP_NUM_THREADS": "1"}
-        # same process group as the caller: a docs block killed on timeout takes it along
-        proc = subprocess.Popen(
-            cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-        try:
-            output, _ = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            proc.terminate()  # torchrun passes SIGTERM on to its ranks
-            try:
-                output, _ = proc.communicate(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                output, _ = proc.communicate()
-            raise RuntimeError(
-                f"torchrun {mode} stopped after {timeout:.0f} s:\n{output[-3000:]}"
-            ) from None
-        if proc.returncode != 0:
-            raise RuntimeError(f"torchrun {mode} failed ({proc.returncode}):\n{output[-3000:]}")
+        _launch(mode, nproc, out, timeout)
         return [
             RankReport(**json.loads((out / f"rank{rank}.json").read_text()))
             for rank in range(nproc)
         ]
 
 
+def _launch(mode: str, nproc: int, out: Path, timeout: float) -> None:
+    """Run ``mode`` under ``torchrun`` with ``nproc`` ranks writing into ``out``.
+
+    ``--standalone`` lets the launcher bind a free port itself, so runs started at the
+    same time do not collide. Each rank gets one thread (``OMP_NUM_THREADS=1``). Raises
+    ``RuntimeError`` with the end of the ranks' output when the run fails or times out.
+    """
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone"]
+    cmd += ["--nproc-per-node", str(nproc), "-m", __name__, "--mode", mode, "--out", str(out)]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    # same process group as the caller: a docs block killed on timeout takes it along
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        output, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.terminate()  # torchrun passes SIGTERM on to its ranks
+        try:
+            output, _ = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            output, _ = proc.communicate()
+        raise RuntimeError(
+            f"torchrun {mode} stopped after {timeout:.0f} s:\n{output[-3000:]}"
+        ) from None
+    if proc.returncode != 0:
+        raise RuntimeError(f"torchrun {mode} failed ({proc.returncode}):\n{output[-3000:]}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mode", choices=MODES, required=True)
+    parser.add_argument("--mode", choices=[*MODES, "memory"], required=True)
     parser.add_argument("--out", type=Path, required=True, help="folder for rank<r>.json")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)

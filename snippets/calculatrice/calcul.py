@@ -1,12 +1,15 @@
 # Le calcul de la calculatrice de mémoire. Les champs du formulaire (des chaînes de
 # caractères) deviennent un TrainingConfig ou un InferenceConfig ; l'estimation de
-# genai_docs.memory devient le tableau, le total et le moment du pic, tels que la commande
-# `genai-docs memory` les imprime. Votre navigateur exécute ce fichier tel quel, avec
-# Pyodide ; lancé ici, il affiche le réglage par défaut du formulaire.
+# genai_docs.memory devient le tableau, le total, le moment du pic, la barre des parties
+# et le temps, tels que la commande `genai-docs memory` les imprime. Votre navigateur
+# exécute ce fichier tel quel, avec Pyodide ; lancé ici, il affiche le réglage par défaut
+# du formulaire.
 import json
 import re
 from functools import lru_cache
 
+import genai_docs.memory.speed  # noqa: F401 (le temps : le navigateur doit le charger aussi)
+from genai_docs.errors import UsageError
 from genai_docs.memory import (
     GB,
     InferenceConfig,
@@ -18,7 +21,8 @@ from genai_docs.memory import (
     format_number,
     shape_from_sizes,
 )
-from genai_docs.memory.report import MOMENT_LABELS
+from genai_docs.memory.remarks import POLICY_LABELS, check_positions, notes, time_lines
+from genai_docs.memory.report import MOMENT_LABELS, PART_LABELS
 
 # Des cartes courantes, par leur mémoire annoncée par le constructeur, comparée ici en Go
 # (10⁹ octets) : un peu moins que ce qu'elles ont vraiment (80 « GB » d'un H100 = 80 Gio).
@@ -49,6 +53,14 @@ TRADUCTIONS = [
         r"n_kv_head \((\d+)\) must divide n_head \((\d+)\)",
         "{0} têtes clés-valeurs ne divisent pas {1} têtes.",
     ),
+    (
+        r"(.+) learned (\d+) positions: (\d+) tokens per sequence exceed them",
+        "{0} a appris {1} positions : {2} tokens par séquence les dépassent.",
+    ),
+    (
+        r"FSDP2's mixed-precision policy shards everything: it needs ZeRO stage 3",
+        "La politique de précision mixte de FSDP2 découpe tout : choisissez l'étape ZeRO 3.",
+    ),
 ]
 
 
@@ -65,7 +77,7 @@ def entier(champs: dict, cle: str, minimum: int = 1, maximum: int | None = None)
     return int(texte)
 
 
-def en_francais(erreur: ValueError) -> str:
+def en_francais(erreur: Exception) -> str:
     """Le refus de la bibliothèque en français ; sinon, tel quel derrière une phrase."""
     for motif, phrase in TRADUCTIONS:
         if trouve := re.fullmatch(motif, str(erreur)):
@@ -124,6 +136,7 @@ def estimer(champs: dict, forme: ModelShape):
             n_gpus=entier(champs, "n_gpus"),
             lora_rank=rang,
             qlora=champs.get("qlora") == "on",
+            mixed=champs.get("mixed", "auto") if champs.get("precision") == "mixed" else "auto",
         )
         return estimate_training(forme, cfg)
     cfg = InferenceConfig(
@@ -135,16 +148,37 @@ def estimer(champs: dict, forme: ModelShape):
     return estimate_inference(forme, cfg)
 
 
+def barre(estimation) -> list[dict]:
+    """Les parties du pic, dans l'ordre du tableau : nom, part du total (en %), et leur rang
+    parmi toutes les parties (la couleur de la figure de la leçon Mémoire)."""
+    total = estimation.total_bytes or 1
+    ordre = list(PART_LABELS)
+    return [
+        {
+            "partie": PART_LABELS[partie],
+            "part": round(100 * octets / total, 2),
+            "rang": ordre.index(partie),
+        }
+        for partie, octets in estimation.breakdown.items()
+        if octets
+    ]
+
+
 def calculer(champs: dict, formes: dict[str, ModelShape]) -> dict:
     """Ce que la page affiche, ou ``{"erreur": ...}`` : rien n'est affiché à moitié."""
     try:
         forme = forme_du_modele(champs, formes)
         estimation = estimer(champs, forme)
+        reglage = estimation.setting
+        limite = None
+        if champs.get("model") != "custom" or champs.get("family") == "gpt2":
+            nouveaux = reglage.get("new_tokens", 1)
+            limite = check_positions(forme, reglage["seq_len"] + nouveaux - 1)
     except Refus as refus:
         return {"erreur": str(refus)}
-    except ValueError as erreur:  # un choix que les configurations refusent
+    except (ValueError, UsageError) as erreur:  # un choix que les configurations refusent
         return {"erreur": en_francais(erreur)}
-    reglage, total = estimation.setting, estimation.total_bytes
+    total = estimation.total_bytes
     mode = "entraînement" if reglage["mode"] == "training" else "génération"
     # le tableau de `genai-docs memory` (MemoryEstimate.table), cellule par cellule
     lignes = [
@@ -154,21 +188,45 @@ def calculer(champs: dict, formes: dict[str, ModelShape]) -> dict:
     ]
     par_gpu = " par GPU" if reglage.get("n_gpus", 1) > 1 else ""
     remarques = []
-    if reglage["attention"] != champs.get("attention"):
+    if reglage["attention"] == "eager" and champs.get("attention") == "sdpa":
         remarques.append(
             "En fp32 avec des têtes clés-valeurs groupées, PyTorch n'a pas d'attention fusionnée "
             "sur GPU : le calcul suit l'attention explicite (« eager »), qui garde les scores."
         )
+    if reglage["attention"] == "math":
+        remarques.append(
+            "Sur CPU, l'attention fusionnée n'accepte pas le dropout : PyTorch calcule "
+            "l'attention en fp32 et garde les scores, le masque et les probabilités."
+        )
+    if limite:
+        remarques.append(limite[0].upper() + limite[1:] + ".")
+    if reglage["peak_at"] == "step":
+        remarques.append(
+            "Au pas de l'optimiseur, les activations sont déjà libérées : "
+            "elles ne comptent pas dans ce pic."
+        )
+    if reglage.get("policy"):
+        remarques.append(f"Précision mixte : {POLICY_LABELS[reglage['policy']]}.")
+    remarques += notes(forme, estimation, champs.get("mixed", "auto"), page=True)
+    if forme.n_experts:
+        remarques.append(
+            f"Mélange d'experts : {forme.n_experts} experts, {forme.top_k} par token ; "
+            f"{format_number(forme.active_params, 0)} paramètres actifs par token, "
+            "mais tous en mémoire."
+        )
+    temps = time_lines(forme, estimation, None, None) if reglage.get("device") == "cuda" else []
     return {
         "titre": f"{forme.name} : {format_number(forme.params, 0)} paramètres, {mode}",
         "pic": f"moment du pic : {MOMENT_LABELS[reglage['peak_at']]}",
         "entete": lignes[0],
         "lignes": lignes[1:],
         "total": f"total{par_gpu} : {format_bytes(total, 'Go')} = {format_bytes(total, 'Gio')}",
+        "barre": barre(estimation),
         "cartes": [
             {"tient": total <= go * GB, "texte": f"{go}\u00a0Go ({nom})"} for go, nom in CARTES
         ],
         "remarques": remarques,
+        "temps": [ligne.strip() for ligne in temps],
     }
 
 
@@ -193,6 +251,7 @@ if __name__ == "__main__":
         "zero_stage": "0",
         "n_gpus": "1",
         "lora_rank": "0",
+        "mixed": "auto",
     }
     page = calculer(defaut, {"tinyllama-1.1b": model_shape("tinyllama-1.1b")})
     print(f"**{page['titre']}**, {page['pic']}\n")
@@ -202,3 +261,6 @@ if __name__ == "__main__":
     print(f"\n**{page['total']}**\n")
     for carte in page["cartes"]:
         print(f"- {carte['texte']} : {'tient' if carte['tient'] else 'ne tient pas'}")
+    print()
+    for ligne in page["remarques"] + page["temps"]:
+        print(f"- {ligne}")

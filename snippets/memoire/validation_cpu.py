@@ -40,7 +40,8 @@ print(
 print("| --- | --- | --- | ---: | :---: | --- | ---: | ---: | ---: |")
 ecarts = []
 for nom, cfg in cas:
-    prevu = estimate_training(model_shape(petits[nom], nom), cfg).total_bytes
+    # mesuré sans dropout (measure_training_peak l'éteint), donc prédit sans dropout
+    prevu = estimate_training(model_shape(petits[nom], nom).without_dropout(), cfg).total_bytes
     mesure = measure_training_peak(petits[nom], cfg)["peak"]
     ecarts.append(prevu / mesure - 1)
     recalcul = "oui" if cfg.recompute == "full" else "non"

@@ -18,7 +18,9 @@ print("| --- | ---: | :---: | ---: | ---: | ---: |")
 ecarts = []
 for c in cas:
     cfg = TrainingConfig(c["batch_size"], c["seq_len"], c["precision"], recompute=c["recompute"])
-    prevu = estimate_training(model_shape(named_config(c["model"]), c["model"]), cfg).total_bytes
+    forme = model_shape(named_config(c["model"]), c["model"])
+    forme = forme if c["dropout"] else forme.without_dropout()  # mesuré sans dropout
+    prevu = estimate_training(forme, cfg).total_bytes
     ecarts.append(prevu / c["peak_bytes"] - 1)
     recalcul = "oui" if c["recompute"] == "full" else "non"
     modele = c["model"] + (" (dropout 0,1)" if c["dropout"] else "")
