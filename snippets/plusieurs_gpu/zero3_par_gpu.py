@@ -1,6 +1,7 @@
 # ZeRO-3 sur de plus en plus de GPU : Llama-2-7B en précision mixte avec AdamW, une séquence
-# de 2048 tokens par GPU, recalcul des activations. Les états du modèle se divisent par N ;
-# le recalcul d'un bloc (ses activations, ses poids en bf16) ne se divise pas.
+# de 2048 tokens par GPU, recalcul des activations, politique de précision mixte de FSDP2.
+# Les états du modèle se divisent par N ; les gradients des poids hors blocs, réduits à la
+# fin de la rétropropagation, ne se divisent pas.
 from genai_docs import french
 from genai_docs.memory import TrainingConfig, estimate_training, model_shape
 from genai_docs.memory.report import MOMENT_LABELS
@@ -35,8 +36,8 @@ claim(
 )
 claim(
     "reste_indivisible",
-    all(moments[n] == "recompute" for n in (64, 512))
+    all(moments[n] == "root_reduce" for n in (64, 512))
     and pics[512] - etats[512] > 0.9 * (pics[64] - etats[64]),
-    f"pic au recalcul d'un bloc à 64 et 512 GPU ; reste du pic "
+    f"pic à la réduction des gradients hors blocs à 64 et 512 GPU ; reste du pic "
     f"{french.size(pics[64] - etats[64], 'Go', 2)} puis {french.size(pics[512] - etats[512], 'Go', 2)}",
 )
