@@ -30,7 +30,7 @@ VALUE = re.compile(r"\{\{\s*(?!claim:)[a-z][a-z0-9_]*\s*\}\}")
 CLAIM = re.compile(r"\{\{\s*claim:\s*[a-z][a-z0-9_]*\s*\}\}")
 OUTPUT = re.compile(
     r"\b(?:tableau|figure|courbe|sortie|ci-dessus|ci-dessous|dernière section|la colonne|"
-    r"la ligne|mesuré\w*)\b",
+    r"la ligne|(?:la|les|une|des|cette|ces|sa|ses|leur|leurs) mesures?|mesuré\w*)\b",
     re.IGNORECASE,
 )
 _NOT_TEXT = re.compile(r"`+.*?`+|\$[^$]+\$|\]\([^)]*\)|<[^>]+>|\[\^[^\]]+\]")
