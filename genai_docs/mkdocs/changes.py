@@ -62,9 +62,11 @@ class Change:
     def headline(self) -> str:
         """One line: the block and what moved, for the build log."""
         parts = []
-        flipped = [c for c in self.claims if c["before"] != c["after"]]
+        flipped = [c for c in self.claims if _flipped(c)]
         if flipped:
             parts.append(f"{len(flipped)} claim(s) flipped")
+        if len(self.claims) > len(flipped):
+            parts.append(f"{len(self.claims) - len(flipped)} claim(s) added, removed or reworded")
         if self.values:
             parts.append(f"{len(self.values)} value(s)")
         if self.numbers:
@@ -74,6 +76,11 @@ class Change:
         if self.figures:
             parts.append(f"{len(self.figures)} figure(s)")
         return f"{self.where}: {self.status}" + (f" ({', '.join(parts)})" if parts else "")
+
+
+def _flipped(claim: dict) -> bool:
+    """A claim that was true and is now false, or the reverse: a sentence changed truth."""
+    return None not in (claim["before"], claim["after"]) and claim["before"] != claim["after"]
 
 
 def numbers(line: str) -> tuple[str, list[float]]:
@@ -151,7 +158,7 @@ def compare(previous: dict[str, dict], current: dict[str, dict]) -> list[Change]
         if ran or change.status != "unchanged":
             changes.append(change)
     order = {"failed": 0, "changed": 1, "new": 2, "unchanged": 3}
-    flipped = [any(c["before"] != c["after"] for c in ch.claims) for ch in changes]
+    flipped = [any(_flipped(c) for c in ch.claims) for ch in changes]
     ranked = sorted(
         zip(flipped, changes, strict=True), key=lambda x: (not x[0], order[x[1].status])
     )
