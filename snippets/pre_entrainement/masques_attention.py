@@ -65,7 +65,7 @@ titres = {
 }
 fig, axes = plt.subplots(1, 5, figsize=(17, 4.4), constrained_layout=True)
 for ax, (famille, nom, m, colonnes, lignes) in zip(axes, panneaux, strict=True):
-    ax.imshow(m, cmap="Greens", vmin=0, vmax=1.3)
+    ax.imshow(m.numpy(), cmap="Greens", vmin=0, vmax=1.3)  # un tableau NumPy, pas un tenseur
     ax.set_xticks(range(len(colonnes)), colonnes, rotation=60, ha="right", fontsize=8)
     ax.set_yticks(range(len(lignes)), lignes, fontsize=8)
     ax.set_xticks([x - 0.5 for x in range(len(colonnes) + 1)], minor=True)
