@@ -2,7 +2,11 @@
 then the course model: its training tokens, time, held-out perplexity and long-range probe.
 
     .venv/bin/python bench/bench_transformer.py [--rounds 5] [--steps 10] [--skip-course]
-        [--seeds 0 1] [--previous]
+        [--seeds 0 1] [--previous] [--artifacts]
+
+``--artifacts`` builds, from scratch and outside the cache, the other artifacts of the
+transformer lessons and times them: the course LSTM (its learning-rate sweep and its
+training, then its probe at every distance) and the data-size runs of Mot suivant.
 
 Throughput: tokens per second of a training step (forward, backward; no optimizer update)
 for our ``GPT`` and for ``GPT2LMHeadModel`` (sdpa and eager attention) built from the same
@@ -24,6 +28,7 @@ import time
 
 import torch
 
+from genai_docs.artifacts import usable_cores
 from genai_docs.transformer import (
     COURSE_CONFIG,
     COURSE_TRAIN,
@@ -119,6 +124,45 @@ def course(train_cfg: TrainConfig, label: str, seeds: list[int]) -> None:
         )
 
 
+def artifacts() -> None:
+    """Build the course LSTM and the data-size runs into temporary directories, timed."""
+    import json
+    import tempfile
+    from pathlib import Path
+
+    from safetensors.torch import load_model
+
+    from genai_docs.transformer import data_size, rnn
+
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        rnn._build(Path(tmp))
+        seconds = time.perf_counter() - start
+        record = json.loads((Path(tmp) / "training.json").read_text())
+        print(f"\nCourse LSTM: {seconds:.1f} s on {torch.get_num_threads()} threads "
+              f"(sweep {record['sweep_seconds']} s, training {record['seconds']} s)")  # fmt: skip
+        for run in record["sweep"]:
+            print(f"  lr {run['lr']:g}: held-out loss {run['valid_loss']:.3f}, "
+                  f"probe loss {run['probe_loss']:.3f}")  # fmt: skip
+        print(f"  chosen lr {record['lr']:g}")
+        net = rnn.LSTMLanguageModel(rnn.LSTMConfig(**record["config"]))
+        load_model(net, str(Path(tmp) / f"step_{rnn.COURSE_LSTM_TRAIN.steps}.safetensors"))
+        tok = load_tokenizer()
+        probe = [probe_accuracy(net, tok, 100, n_fillers=n) for n in range(7)]
+        print("  probe, 0 to 6 sentences between: " + " ".join(f"{100 * p:.0f}" for p in probe))
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        data_size._build(Path(tmp))
+        seconds = time.perf_counter() - start
+        record = json.loads((Path(tmp) / "record.json").read_text())
+        print(f"\nData-size runs: {seconds:.1f} s")
+        for run in record["arms"]:
+            last, best = run["curve"][-1], min(run["curve"], key=lambda p: p["valid_loss"])
+            print(f"  {run['name']}: {run['seconds']} s, perplexity on the read text "
+                  f"{math.exp(last['train_loss']):.2f}, held-out {math.exp(last['valid_loss']):.2f}"
+                  f" (best {math.exp(best['valid_loss']):.2f} at step {best['step']})")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
@@ -128,7 +172,14 @@ def main() -> None:
     parser.add_argument(
         "--previous", action="store_true", help="also train the recipe used before issue 7"
     )
+    parser.add_argument(
+        "--artifacts", action="store_true", help="only time the course LSTM and data-size builds"
+    )
     args = parser.parse_args()
+    if args.artifacts:
+        torch.set_num_threads(usable_cores())  # as an artifact build does
+        artifacts()
+        return
     device = "cuda" if torch.cuda.is_available() else "cpu"
     throughput(args.rounds, args.steps, device)
     if not args.skip_course:

@@ -9,7 +9,9 @@ small enough to read in one sitting and to train on a laptop CPU in a minute or 
 - ``train``: a seeded training loop and the cached course model (``load_course_model``);
 - ``generate``: sampling with temperature and top-k, and the top-k next tokens;
 - ``hf``: the same model as a Hugging Face ``GPT2LMHeadModel`` (weights copied across);
-- ``rnn``: an LSTM language model of similar size, for the RNN-versus-transformer lesson;
+- ``rnn``: an LSTM language model, and the course LSTM, for the RNN-versus-transformer lesson;
+- ``data_size``: the same small GPT trained on 1 %, 10 % and all of the corpus (more data,
+  or more steps?);
 - ``probe``: the long-range probe, which checks that a model copies a distant object.
 
 Attributes are imported lazily (PEP 562), so that ``genai-docs --help``, which imports this
@@ -59,6 +61,18 @@ _EXPORTS = {
     "LSTMLanguageModel": "rnn",
     "lstm_config_like": "rnn",
     "load_course_lstm": "rnn",
+    "course_lstm_record": "rnn",
+    "COURSE_LSTM": "rnn",
+    "COURSE_LSTM_TRAIN": "rnn",
+    "LSTM_LEARNING_RATES": "rnn",
+    "probe_loss": "rnn",
+    "validation_stories": "rnn",
+    "DATA_SIZE_CONFIG": "data_size",
+    "DATA_SIZE_TRAIN": "data_size",
+    "DATA_SIZE_FRACTIONS": "data_size",
+    "corpus_prefix": "data_size",
+    "data_size_record": "data_size",
+    "load_data_size_model": "data_size",
     "DIST_CONFIG": "distributed",
     "DIST_TRAIN": "distributed",
     "RankReport": "distributed",
@@ -69,11 +83,17 @@ _EXPORTS = {
 
 __all__ = [
     "COURSE_CONFIG",
+    "COURSE_LSTM",
+    "COURSE_LSTM_TRAIN",
     "COURSE_TRAIN",
+    "DATA_SIZE_CONFIG",
+    "DATA_SIZE_FRACTIONS",
+    "DATA_SIZE_TRAIN",
     "DIST_CONFIG",
     "DIST_TRAIN",
     "GPT",
     "GPTConfig",
+    "LSTM_LEARNING_RATES",
     "LSTMConfig",
     "LSTMLanguageModel",
     "RankReport",
@@ -81,10 +101,13 @@ __all__ = [
     "TrainConfig",
     "TrainResult",
     "complete",
+    "corpus_prefix",
     "corpus_text",
     "course_checkpoints",
     "course_losses",
+    "course_lstm_record",
     "course_record",
+    "data_size_record",
     "encode_split",
     "encode_stream",
     "evaluate_loss",
@@ -96,10 +119,12 @@ __all__ = [
     "hf_config",
     "load_course_lstm",
     "load_course_model",
+    "load_data_size_model",
     "load_tokenizer",
     "lstm_config_like",
     "predicted_bytes",
     "probe_accuracy",
+    "probe_loss",
     "probe_stories",
     "run_distributed",
     "show_pieces",
@@ -109,17 +134,37 @@ __all__ = [
     "train_model",
     "token_bytes",
     "train_tokenizer",
+    "validation_stories",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .config import COURSE_CONFIG, COURSE_TRAIN, GPTConfig, TrainConfig
     from .corpus import corpus_text, generate_corpus, is_story, probe_stories
+    from .data_size import (
+        DATA_SIZE_CONFIG,
+        DATA_SIZE_FRACTIONS,
+        DATA_SIZE_TRAIN,
+        corpus_prefix,
+        data_size_record,
+        load_data_size_model,
+    )
     from .generate import complete, generate, top_k_next_tokens
     from .hf import from_hf, hf_config, to_hf
     from .model import GPT
     from .pieces import show_pieces, token_bytes
     from .probe import probe_accuracy
-    from .rnn import LSTMConfig, LSTMLanguageModel, load_course_lstm, lstm_config_like
+    from .rnn import (
+        COURSE_LSTM,
+        COURSE_LSTM_TRAIN,
+        LSTM_LEARNING_RATES,
+        LSTMConfig,
+        LSTMLanguageModel,
+        course_lstm_record,
+        load_course_lstm,
+        lstm_config_like,
+        probe_loss,
+        validation_stories,
+    )
     from .tokenizer import load_tokenizer, train_tokenizer
     from .train import (
         TokenStream,

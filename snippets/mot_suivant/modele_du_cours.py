@@ -11,12 +11,14 @@ from genai_docs.transformer import (
     evaluate_loss,
     load_course_model,
 )
-from genai_docs.values import publish
+from genai_docs.values import claim, publish
 
 entrainement, reserve = corpus_text("train").splitlines(), corpus_text("valid").splitlines()
 n_total = len(entrainement) + len(reserve)
 publish("paragraphes", n_total)
 publish("part_reservee", french.percent(len(reserve) / n_total, 0))
+communs = set(entrainement) & set(reserve)
+claim("reserve_jamais_vue", not communs, f"{len(communs)} paragraphe en commun")
 print(f"Corpus : {french.number(len(entrainement))} paragraphes pour l'entraînement, "
       f"{french.number(len(reserve))} mis de côté pour l'évaluation.")  # fmt: skip
 print("Trois paragraphes du corpus d'entraînement (les numéros 100 à 102) :")
@@ -38,8 +40,18 @@ publish("coeurs_entrainement", entrainement_fait["threads"])
 print(f"\nModèle : {c.n_layer} couches, {c.n_head} têtes, d_model = {c.d_model}, "
       f"contexte de {c.seq_len} tokens, vocabulaire de {c.vocab_size} : "
       f"{french.number(modele.num_parameters())} paramètres.")  # fmt: skip
+tokens_corpus = len(encode_split(tokeniseur, "train"))  # la taille du texte d'entraînement
+publish("tokens_corpus", tokens_corpus)
+publish("passages_corpus", tokens / tokens_corpus, 1)
+claim(
+    "corpus_relu",
+    tokens > 2 * tokens_corpus,
+    f"{french.number(tokens)} tokens lus > 2 × {french.number(tokens_corpus)}",
+)
 print(f"Entraînement : {french.number(COURSE_TRAIN.steps)} pas de {COURSE_TRAIN.batch_size} "
-      f"séquences de {COURSE_TRAIN.seq_len} tokens, soit {french.number(tokens)} tokens.\n")  # fmt: skip
+      f"séquences de {COURSE_TRAIN.seq_len} tokens, soit {french.number(tokens)} tokens lus "
+      f"dans un texte qui en compte {french.number(tokens_corpus)} : chaque passage est lu "
+      f"{french.number(tokens / tokens_corpus, 1)} fois en moyenne.\n")  # fmt: skip
 
 donnees = encode_split(tokeniseur, "valid")  # les paragraphes mis de côté
 print(f"{'pas':>5}  {'perte':>6}  {'perplexité':>10}")
@@ -48,5 +60,17 @@ for etape in course_checkpoints():
     perte = evaluate_loss(modele, donnees, seq_len=COURSE_TRAIN.seq_len)
     print(f"{etape:>5}  {french.number(perte, 3):>6}  {french.number(math.exp(perte), 2):>10}")
     if etape == 0:
-        publish("perplexite_depart", math.exp(perte))
+        depart = math.exp(perte)
+publish("perplexite_depart", depart)
 publish("perplexite_finale", math.exp(perte), 2)
+V = c.vocab_size  # le nombre de logits entre lesquels un modèle au hasard se partage
+claim(
+    "depart_comme_hasard",
+    V / 2 < depart < 2 * V,
+    f"{french.number(depart)}, entre {V} / 2 et 2 × {V}",
+)
+claim(
+    "finale_deux_trois",
+    2 <= math.exp(perte) <= 3,
+    f"perplexité finale {french.number(math.exp(perte), 2)}, entre 2 et 3",
+)

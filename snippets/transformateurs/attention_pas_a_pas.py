@@ -67,9 +67,8 @@ for ax, m, titre in zip(
     strict=True,
 ):
     valeurs = m.masked_fill(torch.isinf(m), float("nan"))  # −∞ en gris
-    cmap = plt.get_cmap("Blues" if m is poids else "coolwarm").copy()
-    cmap.set_bad("lightgray")
-    ax.imshow(valeurs, cmap=cmap)
+    cmap = plt.get_cmap("Blues" if m is poids else "coolwarm").with_extremes(bad="lightgray")
+    ax.imshow(valeurs.numpy(), cmap=cmap)
     for i in range(T):
         for j in range(T):
             v = m[i, j].item()

@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import torch
 
 from genai_docs import french
-from genai_docs.values import publish
+from genai_docs.values import claim, publish
 
 torch.manual_seed(0)
 batch_size, seq_len, d_model = 16, 64, 32
@@ -40,11 +40,34 @@ for k in [0, 1, 2, 5, 10, 20, 40, 63]:
     )
 
 # Ce que cite le texte : de combien l'influence baisse à chaque pas dans le RNN simple, et
-# ce qu'il en reste à 20 mots de distance.
+# la part qu'il en reste à 20 mots de distance (influence à k = 20 / influence à k = 0).
 rnn_seul = courbes["RNN simple"].detach()
-par_pas = (rnn_seul[-1] / rnn_seul[-21]) ** (1 / 20)
-publish("rnn_facteur_par_pas", par_pas.item(), 1)
-publish("rnn_attenuation_20", french.scientific((rnn_seul[-1] / rnn_seul[-21]).item(), 1))
+part_20 = (rnn_seul[-21] / rnn_seul[-1]).item()
+publish("rnn_facteur_par_pas", (1 / part_20) ** (1 / 20), 1)
+publish("rnn_part_20", french.scientific(part_20, 2))
+publish("rnn_fois_moins_20", french.scientific(1 / part_20, 2))
+claim("rnn_efface_20", part_20 < 1e-6, f"part à k = 20 : {french.scientific(part_20, 2)} < 10⁻⁶")
+
+# Le LSTM décroît moins vite que le RNN simple, mais décroît aussi (facteur moyen par pas sur
+# toute la série, de k = 0 à k = 63) ; l'attention reste du même ordre à toutes les distances.
+lstm_seul, attention_seule = courbes["LSTM"].detach(), courbes["Attention causale"].detach()
+facteur = {nom: (c[-1] / c[0]).item() ** (1 / (seq_len - 1)) for nom, c in courbes.items()}
+claim(
+    "lstm_decroit_moins_vite",
+    1 < facteur["LSTM"] < facteur["RNN simple"] and (lstm_seul[-1] / lstm_seul[0]).item() > 1e6,
+    f"facteur moyen par pas : LSTM {french.number(facteur['LSTM'], 2)}, "
+    f"RNN simple {french.number(facteur['RNN simple'], 2)} ; LSTM à k = 63 : "
+    f"{french.scientific((lstm_seul[-1] / lstm_seul[0]).item(), 2)} fois moins qu'à k = 0",
+)
+loin = attention_seule[:-1]  # k = 1 à 63 : tous les mots sauf le dernier lui-même
+ecart = (loin.max() / loin.min()).item()
+publish("attention_min", french.scientific(loin.min().item(), 2))
+publish("attention_max", french.scientific(loin.max().item(), 2))
+claim(
+    "attention_plate",
+    ecart < 3,
+    f"de k = 1 à k = 63, l'influence varie d'un facteur {french.number(ecart, 2)} < 3",
+)
 
 # La phrase du texte : combien de mots séparent « enfants » de « sont » ?
 phrase = "Les enfants qui jouaient au ballon dans la cour de l'école pendant que la maîtresse"

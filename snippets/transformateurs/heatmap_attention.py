@@ -4,7 +4,7 @@ import torch
 
 from genai_docs import french
 from genai_docs.transformer import load_course_model, show_pieces
-from genai_docs.values import publish
+from genai_docs.values import claim, publish
 
 modele, tokeniseur = load_course_model()
 phrase = "Omar a posé son ballon sur la table. Plus tard, il a repris son"
@@ -21,7 +21,7 @@ couche, tete = divmod(int(poids.argmax()), poids.shape[1])
 carte = attentions[couche][0, tete]  # (T, T) : ligne = qui regarde, colonne = qui est regardé
 
 fig, ax = plt.subplots(figsize=(7.5, 6.5))
-image = ax.imshow(carte, cmap="viridis", vmin=0, vmax=1)
+image = ax.imshow(carte.numpy(), cmap="viridis", vmin=0, vmax=1)
 ax.set_xticks(range(len(tokens)), tokens, rotation=90)
 ax.set_yticks(range(len(tokens)), tokens)
 ax.set_xlabel("token regardé (clé)")
@@ -46,3 +46,5 @@ publish("tete_choisie", tete + 1)
 publish("poids_ballon", carte[-1, cible].item(), 2)
 publish("mot_predit", mot.strip())
 publish("proba_predit", french.percent(suivant.max().item(), 0))
+futur = max(a[0].triu(diagonal=1).abs().max().item() for a in attentions)  # toutes les têtes
+claim("futur_nul", futur == 0.0, f"plus grand poids au-dessus de la diagonale : {futur}")
