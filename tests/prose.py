@@ -8,8 +8,9 @@ of its text.
 
 Each page's allowlist is ``tests/prose_numbers/<page>.yml``:
 
-- ``numbers``: a number written by hand in a sentence, and why it may stay (a definition,
-  a figure quoted from a named source, a setting readable in the code);
+- ``numbers``: a number written by hand, why it may stay (a definition, a figure quoted
+  from a named source, a setting readable in the code), and ``in``: the sentences where it
+  stands, each named by a fragment of its text;
 - ``verdicts``: a sentence that reads like a verdict about an output but cites no claim,
   named by a fragment of its text, and why (it states a fact from a source, a definition,
   or a general truth that no output of the page measures).
@@ -84,9 +85,12 @@ def sentences(text: str) -> list[Sentence]:
     found = []
     for starts, paragraph in paragraphs(text):
         cuts = [0] + [m.end() for m in _SPLIT.finditer(paragraph)] + [len(paragraph) + 1]
+        if len(cuts) > 2 and re.fullmatch(r"\s*\d+\.\s*", paragraph[: cuts[1]]):
+            del cuts[1]  # « 1. » opens an ordered list's item: not a sentence of its own
         for begin, end in pairwise(cuts):
             line = max(number for number, offset in starts if offset <= begin)
-            found.append(Sentence(line, " ".join(paragraph[begin:end].split()), paragraph))
+            piece = re.sub(r"[ \t\n]+", " ", paragraph[begin:end]).strip()  # keeps U+00A0, U+202F
+            found.append(Sentence(line, piece, paragraph))
     return found
 
 

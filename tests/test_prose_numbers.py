@@ -3,9 +3,11 @@
 A number that this site computes belongs in a sentence as an inline value, ``{{ name }}``,
 published by a block of the same page (``genai_docs.values.publish``): then it cannot go
 stale when the library changes. Every other number written in the prose of ``docs/`` must
-be listed in ``tests/prose_numbers/<page>.yml`` (``number: reason``), to stay: a
-figure quoted from a source (named on the page), a definition (4 octets = 32 bits), a
-count that is part of the text's structure (« trois familles »), a name (Llama 2).
+be listed in ``tests/prose_numbers/<page>.yml``, with why it may stay and the sentences
+where it stands (a fragment of each: a number is allowed sentence by sentence, so the same
+« 8 » cannot slip into another sentence unseen): a figure quoted from a source (named on
+the page), a definition (4 octets = 32 bits), a count that is part of the text's structure
+(« trois familles »), a name (Llama 2).
 
 What counts as a number: a run of digits standing alone (not inside a word such as fp16,
 GPT-2 or H100), and the spelled-out numbers from « onze » up (the small ones, « deux »,
@@ -19,9 +21,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from prose import ALLOWLISTS, ROOT, allowlist
-
-from genai_docs.mkdocs.inline import prose_lines
+from prose import ALLOWLISTS, ROOT, allowlist, normalize, pages, sentences
 
 _NOT_PROSE = [
     re.compile(r"`+.*?`+"),  # inline code
@@ -41,68 +41,67 @@ _WORDS = re.compile(
 )
 
 
-def prose_numbers(text: str) -> list[tuple[int, str]]:
-    """``(line, number)`` for every number written in the prose of a Markdown page."""
+def prose_numbers(text: str) -> list[tuple[int, str, str]]:
+    """``(line, number, sentence)`` for every number written in the prose of a Markdown page."""
     found = []
-    in_math = in_footnote = False
-    for index, line in prose_lines(text.splitlines()):
-        number = index + 1
-        line = re.sub(r"^\s*\d+\.\s", " ", line)  # an ordered list's number
-        line = re.sub(r"Exercice \d+", " ", line)  # an exercise's number
-        if line.strip() == "$$":
-            in_math = not in_math
-            continue
-        if in_math or line.lstrip().startswith("*["):
-            continue
-        if re.match(r"\[\^[^\]]+\]:", line):
-            in_footnote = True
-            continue
-        if in_footnote and (line.startswith("    ") or not line.strip()):
-            continue
-        in_footnote = False
+    for sentence in sentences(text):
+        plain = re.sub(r"^\s*\d+\.\s", " ", sentence.text)  # an ordered list's number
+        plain = re.sub(r"Exercice \d+", " ", plain)  # an exercise's number
         for pattern in _NOT_PROSE:
-            line = pattern.sub(" ", line)
-        tokens = [m.group(0) for m in _DIGITS.finditer(line)]
-        tokens += [m.group(0).lower() for m in _WORDS.finditer(line)]
-        found += [(number, token.replace("\u202f", " ").replace("\u00a0", " ")) for token in tokens]
+            plain = pattern.sub(" ", plain)
+        tokens = [m.group(0) for m in _DIGITS.finditer(plain)]
+        tokens += [m.group(0).lower() for m in _WORDS.finditer(plain)]
+        found += [
+            (sentence.line, token.replace("\u202f", " ").replace("\u00a0", " "), sentence.text)
+            for token in tokens
+        ]
     return found
 
 
-def _allowed(page: Path) -> dict[str, str]:
+def _allowed(page: Path) -> dict[str, dict]:
     return allowlist(page)["numbers"]
 
 
-def _pages() -> list[Path]:
-    return sorted((ROOT / "docs").rglob("*.md"))
+def _stands_in(entry: dict, sentence: str) -> bool:
+    return any(normalize(fragment) in normalize(sentence) for fragment in entry.get("in") or [])
 
 
 def test_every_number_in_a_sentence_is_computed_or_allowed() -> None:
     stray = []
-    for page in _pages():
+    for page in pages():
         allowed = _allowed(page)
-        for line, token in prose_numbers(page.read_text(encoding="utf-8")):
-            if token not in allowed:
-                stray.append(f"{page.relative_to(ROOT).as_posix()}:{line}: {token}")
+        for line, token, sentence in prose_numbers(page.read_text(encoding="utf-8")):
+            if token not in allowed or not _stands_in(allowed[token], sentence):
+                stray.append(
+                    f"{page.relative_to(ROOT).as_posix()}:{line}: {token} in « {sentence} »"
+                )
     assert not stray, (
         "numbers written by hand in sentences: make them inline values {{ name }}, or allow "
-        "them in tests/prose_numbers/<page>.yml with a reason:\n" + "\n".join(stray)
+        "each, in its sentence, in tests/prose_numbers/<page>.yml with a reason:\n"
+        + "\n".join(stray)
     )
 
 
 def test_every_allowed_number_has_a_reason_and_is_used() -> None:
-    stems = {page.stem: page for page in _pages()}
+    stems = {page.stem: page for page in pages()}
     problems = []
     for path in sorted(ALLOWLISTS.glob("*.yml")):
         page = stems.get(path.stem)
         if page is None:
             problems.append(f"{path.name}: no page docs/{path.stem}.md")
             continue
-        written = {token for _, token in prose_numbers(page.read_text(encoding="utf-8"))}
-        for token, reason in _allowed(page).items():
-            if not (isinstance(reason, str) and len(reason.strip()) >= 10):
-                problems.append(f"{path.name}: {token}: give a reason")
-            if token not in written:
-                problems.append(f"{path.name}: {token}: no longer in the page")
+        written = prose_numbers(page.read_text(encoding="utf-8"))
+        for token, entry in _allowed(page).items():
+            why = entry.get("why") if isinstance(entry, dict) else None
+            if not (isinstance(why, str) and len(why.strip()) >= 10):
+                problems.append(f"{path.name}: {token}: give a reason (why:)")
+                continue
+            for fragment in entry.get("in") or [None]:
+                holders = [s for _, t, s in written if t == token]
+                if fragment is None or not any(
+                    normalize(fragment) in normalize(s) for s in holders
+                ):
+                    problems.append(f"{path.name}: {token} in {fragment!r}: no such sentence")
     assert not problems, "\n".join(problems)
 
 
@@ -115,5 +114,5 @@ def test_the_check_catches_the_stale_numbers_the_review_found() -> None:
         "l'accord de « sont » dépend d'un mot lu quinze positions plus tôt": "quinze",
     }
     for sentence, number in stale.items():
-        assert number in [token for _, token in prose_numbers(sentence)], sentence
+        assert number in [token for _, token, _ in prose_numbers(sentence)], sentence
     assert prose_numbers("Le modèle fp16 de GPT-2 sur H100 : `x = 30` et {{ perte }}.") == []
