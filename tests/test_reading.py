@@ -34,3 +34,22 @@ def test_the_level_shows_under_the_title_and_a_wrong_one_fails_the_build(tmp_pat
     (root / "docs" / "index.md").write_text(page.replace("intermédiaire", "expert"))
     result = mkdocs_build(root)
     assert result.returncode != 0 and "niveau 'expert' is not one of" in result.stderr
+
+
+def test_the_level_line_leaves_a_block_where_it_stands(tmp_path) -> None:
+    """The level line adds lines under the title; the blocks, found at their lines in the page
+    as written, are replaced first (a level inserted first shifted them by two lines: the
+    code's fence fell into the prose, and every anchor after it was lost)."""
+    from test_engine import make_site, mkdocs_build
+
+    page = (
+        "---\nniveau: débutant\n---\n# Titre\n\nAvant.\n\n"
+        '```python exec="on"\nprint("sortie du bloc")\n```\n\n## Après le bloc\n\nFin.\n'
+    )
+    root = make_site(tmp_path, {"index.md": page}, {})
+    assert mkdocs_build(root, "--strict").returncode == 0
+    html = (root / "site" / "index.html").read_text()
+    assert '<h2 id="apres-le-bloc">' in html
+    assert "exec=" not in html and html.count("sortie du bloc") == 2  # the code and its output
+    code = html[html.index("<code") : html.index("</code>")]
+    assert "print" in code and "Après" not in code

@@ -240,9 +240,9 @@ class ExecPlugin(BasePlugin[ExecConfig]):
             raise PluginError(
                 f"genai_docs: the blocks of {src_uri} changed during the build; build again"
             )
+        level = self._level(markdown, page)
         markdown = self._cite_values(markdown, blocks, outcomes, page)
-        markdown = self._level(markdown, page)
-        lines = markdown.split("\n")
+        lines = markdown.split("\n")  # the blocks' start and end index these lines
         for index in reversed(range(len(blocks))):
             block = blocks[index]
             if self.config.execute:
@@ -253,21 +253,21 @@ class ExecPlugin(BasePlugin[ExecConfig]):
             else:
                 rendered = render_source(block, src_uri)
             lines[block.start : block.end] = rendered.splitlines()
+        if level is not None:  # under the title; inserted last, the blocks' indices hold
+            title = next((i for i, text in enumerate(lines) if text.startswith("# ")), -1)
+            lines[title + 1 : title + 1] = ["", level]
         return "\n".join(lines).rstrip("\n") + "\n"
 
-    def _level(self, markdown: str, page) -> str:
-        """Under the title, the level the front matter states and the computed reading time."""
+    def _level(self, markdown: str, page) -> str | None:
+        """The line that states the level the front matter gives and the reading time of
+        ``markdown`` (the page as written: its prose, not its outputs); None without a level."""
         level = page.meta.get("niveau")
         if level is None:
-            return markdown
+            return None
         try:
-            line = level_line(str(level), markdown, page.file.src_uri)
+            return level_line(str(level), markdown, page.file.src_uri)
         except ValueError as exc:
             raise PluginError(f"genai_docs: {exc}") from None
-        lines = markdown.split("\n")
-        title = next((i for i, text in enumerate(lines) if text.startswith("# ")), -1)
-        lines[title + 1 : title + 1] = ["", line]
-        return "\n".join(lines)
 
     def _cite_values(self, markdown: str, blocks: list[Block], outcomes: list[Outcome], page):
         """Replace ``{{ name }}`` and ``{{ claim: name }}`` in the prose with the values and
