@@ -60,4 +60,7 @@ def test_prediction_drops_with_lora() -> None:
     full = predicted_peak(ADAPT.batch_size, ADAPT.seq_len)
     lora = predicted_peak(ADAPT.batch_size, ADAPT.seq_len, lora_rank=ADAPT.rank)
     assert lora.total_bytes < full.total_bytes
-    assert lora.breakdown["activations"] == full.breakdown["activations"]
+    # almost the same activations: the backward pass still crosses every block; only what a
+    # frozen weight alone needed is not saved (the first norm's input, the head's input)
+    saved, lora_saved = full.breakdown["activations"], lora.breakdown["activations"]
+    assert 0.95 * saved < lora_saved < saved

@@ -418,6 +418,7 @@ _TRAINING = dict(
     zero_stage=0,
     n_gpus=1,
     lora_rank=0,
+    lora_targets="attention",
     qlora=False,
 )
 _INFERENCE = dict(
@@ -470,7 +471,14 @@ CONFIGURATIONS = [
         "batch_size": 4,
         "seq_len": 4096,
     },
-    {"model": "mistral-7b", **_TRAINING, "precision": "bf16", "recompute": "full", "lora_rank": 16},
+    {
+        "model": "mistral-7b",
+        **_TRAINING,
+        "precision": "bf16",
+        "recompute": "full",
+        "lora_rank": 16,
+        "lora_targets": "all",
+    },
     {
         "model": "llama-2-7b",
         **_TRAINING,
@@ -571,6 +579,7 @@ def test_the_configurations_cover_every_choice() -> None:
         "device": {"cuda", "cpu"},
         "zero_stage": {0, 1, 2, 3},
         "qlora": {True, False},
+        "lora_targets": {"attention", "all"},
         "dtype": {"fp32", "fp16", "bf16", "int8", "int4"},
         "sampling": {True, False},
     }
@@ -615,6 +624,7 @@ def _python_calculator(config: dict) -> dict:
             "zero_stage",
             "n_gpus",
             "lora_rank",
+            "lora_targets",
             "qlora",
         )
         cfg = TrainingConfig(**common, **{k: config[k] for k in names})

@@ -2,13 +2,14 @@
 says, mixtures of experts (Mixtral, Qwen2-MoE with its shared expert), sliding windows.
 
 Each case trains a small model of :func:`genai_docs.memory.tiny_configs` for two steps and
-measures the second one's peak; the prediction reads the same config. Tolerance: ±5 % per
-case (the issue's), median within 1 %.
+measures the second one's peak; the prediction reads the same config. Gates (issue 19,
+:mod:`genai_docs.memory.validation`): each case within its bound (twice the error observed
+when it was set, at least 1 %), the median within 0.5 %; a uniform 2 % change of the
+predictions fails them. The table: ``pytest -s -q tests/test_memory_architectures.py -k table``.
 """
 
-import statistics
-
 import pytest
+from gates import gate_tests
 
 from genai_docs.memory import (
     TrainingConfig,
@@ -66,13 +67,20 @@ def errors():
     return result
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: "-".join(map(str, c)))
-def test_each_case_within_5_percent(errors, case):
-    assert abs(errors[case]) <= 0.05, f"{case}: error {errors[case]:+.2%}"
+# bound per case: twice |error| observed when set (issue 19), at least 1 %
+BOUNDS = {
+    **dict.fromkeys(CASES, 0.01),
+    ("gpt2-dropout", 2, 128, "mixed", "sgd", "full", "sdpa"): 0.056,  # +2.78 %
+    ("mixtral", 2, 128, "fp32", "sgd", "full", "sdpa"): 0.027,  # +1.35 %
+    ("mistral", 2, 128, "fp32", "adamw", "none", "sdpa"): 0.063,  # -3.14 %
+    ("qwen2-hybrid", 2, 128, "mixed", "adamw", "none", "sdpa"): 0.022,  # -1.08 %
+}
+MEDIAN_BOUND = 0.005
 
 
-def test_median_within_1_percent(errors):
-    assert statistics.median(abs(e) for e in errors.values()) <= 0.01
+test_table_of_errors_within_the_gates, test_a_uniform_2_percent_regression_fails = gate_tests(
+    BOUNDS, MEDIAN_BOUND
+)
 
 
 def test_the_cases_cover_what_issue_16_names():

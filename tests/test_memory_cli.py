@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from genai_docs.cli import main
+from genai_docs.memory import lora_params, model_shape
 
 
 def test_json_output(capsys):
@@ -72,6 +73,25 @@ def test_lora_is_smaller(capsys):
     assert json.loads(capsys.readouterr().out)["total_bytes"] < full
 
 
+def test_lora_targets_count_the_mlp_too(capsys):
+    """The course GPT's four blocks (d = 128, f = 512), rank 8: the attention's c_attn
+    (128 -> 384) and c_proj (128 -> 128) are 8 · (512 + 256) per block, 24 576 in all; with
+    the MLP's two matrices (128 -> 512 -> 128), 8 · 2 048 per block, 65 536: the count the
+    lesson « Adapter un modèle » trains."""
+    from genai_docs.adapt import course_shape
+
+    shape = course_shape()
+    assert lora_params(shape, 8) == 24_576
+    assert lora_params(shape, 8, "all") == 65_536
+    main(["memory", "gpt2", "--train", "--lora-rank", "8", "--json"])
+    attention = json.loads(capsys.readouterr().out)["breakdown"]["weights"]
+    main(["memory", "gpt2", "--train", "--lora-rank", "8", "--lora-targets", "all", "--json"])
+    everything = json.loads(capsys.readouterr().out)["breakdown"]["weights"]
+    gpt2 = model_shape("gpt2")  # 12 blocks, d = 768, f = 3 072: the adapters are in fp32
+    assert lora_params(gpt2, 8, "all") - lora_params(gpt2, 8) == 12 * 8 * 2 * (768 + 3072)
+    assert everything - attention == 4 * 12 * 8 * 2 * (768 + 3072)
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -130,6 +150,73 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, args):
     assert len(lines) == 1, proc.stderr
     assert "Traceback" not in proc.stderr
     assert proc.stdout == ""
+
+
+# Issue 19: every option that the chosen mode would ignore is refused, naming the option
+# and the mode (exit 2, one line).
+IGNORED = [
+    (["--precision", "fp32"], "--precision applies to training, not to generation"),
+    (["--optimizer", "sgd"], "--optimizer applies to training, not to generation"),
+    (["--recompute", "full"], "--recompute applies to training, not to generation"),
+    (["--mixed", "auto"], "--mixed applies to training, not to generation"),
+    (["--gpus", "1"], "--gpus applies to training, not to generation"),
+    (["--zero", "0"], "--zero applies to training, not to generation"),
+    (["--lora-rank", "8"], "--lora-rank applies to training, not to generation"),
+    (["--qlora"], "--qlora applies to training, not to generation"),
+    (["--forward", "--precision", "bf16"], "--precision applies to training, not to one forward"),
+    (["--train", "--dtype", "fp32"], "--dtype applies to inference, not to training"),
+    (["--train", "--new-tokens", "8"], "--new-tokens applies to inference, not to training"),
+    (["--train", "--forward"], "--forward applies to inference, not to training"),
+    (["--train", "--sample"], "--sample applies to inference, not to training"),
+    (["--train", "--qlora"], "--qlora applies to LoRA adapters: it needs --lora-rank"),
+    (["--lora-targets", "all"], "--lora-targets applies to training, not to generation"),
+    (["--train", "--lora-targets", "all"], "--lora-targets applies to LoRA adapters: it needs"),
+    (["--forward", "--new-tokens", "8"], "--new-tokens applies to generation, not to one forward"),
+    (["--forward", "--sample"], "--sample applies to generation, not to one forward"),
+    (["--forward", "--gpu", "H100"], "--gpu estimates GPU time, which one forward pass"),
+    (["--forward", "--mfu", "0.5"], "--mfu estimates GPU time, which one forward pass"),
+    (["--device", "cpu", "--gpu", "H100"], "--gpu estimates GPU time, not with --device cpu"),
+    (["--train", "--device", "cpu", "--mfu", "0.5"], "--mfu estimates GPU time, not with"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), IGNORED, ids=[" ".join(a) for a, _ in IGNORED])
+def test_an_option_the_mode_ignores_is_refused(capsys, args, message):
+    assert main(["memory", "gpt2", *args]) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and out.err.count("\n") == 1 and message in out.err, out.err
+
+
+def test_forward_honours_attention_and_device(capsys):
+    def total(*extra):
+        assert (
+            main(["memory", "tinyllama-1.1b", "--forward", "--seq", "2048", "--json", *extra]) == 0
+        )
+        return json.loads(capsys.readouterr().out)["total_bytes"]
+
+    fused, eager = total(), total("--attention", "eager")
+    assert eager > fused  # the (B, h, S, S) scores of the last block
+    # fp32 with grouped-query attention: CUDA has no fused kernel, the CPU has one
+    assert total("--dtype", "fp32") > total("--dtype", "fp32", "--device", "cpu")
+
+
+def test_what_a_cpu_cannot_measure_says_non_mesure(capsys):
+    args = ["memory", "tinyllama-1.1b", "--train", "--optimizer", "adam8bit"]
+    assert main(args) == 0
+    assert "non mesuré : Adam 8 bits" in capsys.readouterr().out
+    assert main(["memory", "tinyllama-1.1b", "--train", "--lora-rank", "8", "--qlora"]) == 0
+    assert "non mesuré : la base 4 bits de QLoRA" in capsys.readouterr().out
+    assert main(["memory", "tinyllama-1.1b", "--dtype", "int4"]) == 0
+    assert "non mesuré : les poids int4" in capsys.readouterr().out
+    assert main(["memory", "tinyllama-1.1b", "--train", "--precision", "fp32"]) == 0
+    assert "non mesuré : l'attention sans noyau fusionné" in capsys.readouterr().out
+    assert main(["memory", "gpt2", "--train", "--device", "cuda"]) == 0  # dropout 0.1
+    assert "non mesuré : les masques de dropout" in capsys.readouterr().out
+    # measured options print no such line
+    assert main(["memory", "tinyllama-1.1b", "--train", "--device", "cpu"]) == 0
+    assert "non mesuré" not in capsys.readouterr().out
+    assert main(["memory", "tinyllama-1.1b", "--dtype", "int8", "--device", "cpu"]) == 0
+    assert "non mesuré" not in capsys.readouterr().out
 
 
 def _run(*args):

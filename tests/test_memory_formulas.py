@@ -148,10 +148,16 @@ def test_weight_formats():
         < weight_bytes(shape, "int8")
         < 1.1 * shape.params + 2 * (shape.params - shape.linear_params)
     )
-    int4 = weight_bytes(shape, "int4")
-    assert int4 == -(-shape.linear_params // 2) + 2 * -(-shape.linear_params // 64) + 2 * (
-        shape.params - shape.linear_params
-    )
+    # by hand, TinyLlama: per block q, o 2048², k, v 2048 × 256, gate, up, down 2048 × 5632:
+    # 44,040,192 matrix weights, × 22 = 968,884,224; the rest (embedding, untied head,
+    # 45 RMSNorms) 131,164,160, in fp16
+    assert shape.linear_params == 968_884_224
+    assert shape.params - shape.linear_params == 131_164_160
+    # int4: half a byte per weight, an fp16 scale per 64 weights (15,138,816 groups)
+    assert weight_bytes(shape, "int4") == 484_442_112 + 2 * 15_138_816 + 2 * 131_164_160
+    # int8: a byte per weight, an fp16 scale per output row: 2048 + 2 × 256 + 2048
+    # + 2 × 5632 + 2048 = 17,920 rows per block
+    assert weight_bytes(shape, "int8") == 968_884_224 + 2 * 22 * 17_920 + 2 * 131_164_160
     with pytest.raises(ValueError):
         weight_bytes(shape, "fp8")
 
@@ -221,3 +227,74 @@ def test_sdpa_counts_the_scores_where_cuda_has_no_fused_kernel() -> None:
     fp32 = estimate_training(llama, TrainingConfig(4, 1024, "fp32")).total_bytes
     eager = estimate_training(llama, TrainingConfig(4, 1024, "fp32", attention="eager")).total_bytes
     assert fp32 == eager
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"dtype": "fp8"}, "dtype must be one of fp32, fp16, bf16, int8, int4, not 'fp8'"),
+        ({"batch_size": 0}, "batch_size, seq_len and new_tokens must be positive"),
+        ({"seq_len": 0}, "batch_size, seq_len and new_tokens must be positive"),
+        ({"new_tokens": 0}, "batch_size, seq_len and new_tokens must be positive"),
+        ({"attention": "flash"}, "attention must be 'sdpa' or 'eager', not 'flash'"),
+        ({"device": "tpu"}, "device must be 'cuda' or 'cpu', not 'tpu'"),
+    ],
+)
+def test_bad_inference_configs_say_what_is_wrong(fields, message):
+    import re
+
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        InferenceConfig(**fields)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"precision": "fp8"}, "precision must be one of fp32, bf16, mixed, not 'fp8'"),
+        ({"optimizer": "lion"}, "optimizer must be one of adamw, sgd, adam8bit, not 'lion'"),
+        ({"seq_len": 0}, "batch_size and seq_len must be positive"),
+        ({"device": "tpu"}, "device must be 'cuda' or 'cpu', not 'tpu'"),
+        ({"n_gpus": 0}, "zero_stage must be 0-3 and n_gpus positive"),
+        ({"lora_rank": -1}, "lora_rank must be >= 0, and positive with qlora"),
+        ({"lora_rank": 8, "lora_targets": "mlp"}, "lora_targets must be one of attention, all"),
+    ],
+)
+def test_bad_training_configs_say_what_is_wrong(fields, message):
+    import re
+
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}"):
+        TrainingConfig(**fields)
+
+
+def test_what_lora_does_not_save_by_hand():
+    """Per token, what a LoRA step saves less than full fine-tuning (the rule of
+    ``lora_unsaved_bytes``, measured within 0.4 % in tests/test_memory_out_of_sample.py).
+    Llama of width d = 96, MLP f = 256, 3 blocks; GPT-2 of width 96, MLP 384, 3 blocks;
+    rank 8."""
+    from genai_docs.memory.registry import held_out_configs
+    from genai_docs.memory.training import lora_unsaved_bytes
+
+    configs = held_out_configs()
+    llama = model_shape(configs["llama-3x96-mha"])
+    gpt2 = model_shape(configs["gpt2-3x96"])
+
+    def unsaved(shape, precision, attention, targets="attention"):
+        cfg = TrainingConfig(
+            2, 128, precision, attention=attention, lora_rank=8, lora_targets=targets
+        )
+        return lora_unsaved_bytes(shape, cfg)
+
+    # fp32: the MLP's inputs 3 × (d + f) · 4, x·rsqrt of 7 RMSNorms 7 · d · 4, the first norm
+    # 4d + 4, the head's input d · 4; minus 3 blocks × 4 adapters × 8 · 4
+    assert unsaved(llama, "fp32", "sdpa") == 3 * 352 * 4 + 7 * 384 + 388 + 384 - 384 == 7300
+    # autocast: gate's and up's bf16 copies 2 · d · 2 and f · 2 per block; SDPA's output
+    # copied once more by o's adapter (2d per block); products 8 · 2; norms in fp32; the
+    # head's bf16 copy 2d
+    assert unsaved(llama, "mixed", "sdpa") == 2688 - 576 - 192 + 2688 + 388 + 192 == 5188
+    # pure bf16, eager: each adapter's fp32 copy of its input (q, k, v: 3 × 4d; o: 4d), the
+    # bf16 inputs no longer saved (2 × d · 2), fp32 products 8 · 4
+    assert unsaved(llama, "bf16", "eager") == 2112 - 3456 - 384 + 1344 + 388 + 192 == 196
+    # GPT-2, every matrix adapted, fp32: only the first LayerNorm (d · 4 + 8) and the
+    # head's input (d · 4), minus 3 blocks × 4 adapters × 8 · 4
+    assert unsaved(gpt2, "fp32", "sdpa", "all") == 392 + 384 - 384 == 392
+    assert lora_unsaved_bytes(llama, TrainingConfig(2, 128, "fp32")) == 0  # no LoRA

@@ -1,12 +1,13 @@
 """``model.generate`` of mixtures of experts and sliding windows against ``MemTracker``
 (issue 16): the experts' working set in the prefill, and the cache ``transformers`` really
 keeps (``DynamicSlidingWindowLayer``: ``min(T, w)`` positions once decoding, the prompt's
-``S`` just after the prefill). Tolerance: ±5 % per case, median within 1 %.
+``S`` just after the prefill). Gates (issue 19, :mod:`genai_docs.memory.validation`): each
+case within its bound (twice the error observed when it was set, at least 1 %), the median
+within 0.5 %; a uniform 2 % change of the predictions fails them.
 """
 
-import statistics
-
 import pytest
+from gates import gate_tests
 
 from genai_docs.memory import (
     InferenceConfig,
@@ -45,15 +46,23 @@ def results():
     return out
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: "-".join(map(str, c)))
-def test_each_case_within_5_percent(results, case):
-    estimate, measured = results[case]
-    error = estimate.total_bytes / measured - 1
-    assert abs(error) <= 0.05, f"{case}: error {error:+.2%} at {estimate.setting['peak_at']}"
+# bound per case: twice |error| observed when set (issue 19), at least 1 %
+BOUNDS = {
+    **dict.fromkeys(CASES, 0.01),
+    ("mixtral", 2, 64, 16, "bf16", "eager", True): 0.041,  # -2.03 %
+    ("mixtral", 32, 2, 12, "fp32", "sdpa", False): 0.042,  # -2.10 %
+}
+MEDIAN_BOUND = 0.005
 
 
-def test_median_within_1_percent(results):
-    assert statistics.median(abs(e.total_bytes / m - 1) for e, m in results.values()) <= 0.01
+@pytest.fixture(scope="module")
+def errors(results):
+    return {case: e.total_bytes / m - 1 for case, (e, m) in results.items()}
+
+
+test_table_of_errors_within_the_gates, test_a_uniform_2_percent_regression_fails = gate_tests(
+    BOUNDS, MEDIAN_BOUND
+)
 
 
 def test_both_phases_are_validated(results):

@@ -314,3 +314,62 @@ def test_a_cold_process_answers_without_torch(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().endswith("HEAVY []"), proc.stdout[-500:]
+
+
+def test_encoders_and_encoder_decoders_on_the_meta_device():
+    """Issue 19: what the meta path reads for families without formulas, against published
+    counts (Hugging Face's t5-small, 60,506,624; bert-base-uncased with its masked-LM head,
+    109,514,298) and hand counts: T5-small has 6 encoder blocks (q, k, v, o: 4 × 512²; the
+    feed-forward 2 × 512 × 2048) and 6 decoder blocks (with cross-attention, 4 × 512²
+    more); BERT-base 12 blocks (4 × 768², 2 × 768 × 3072) and the head's 768² transform."""
+    t5 = meta_shape("t5-small")
+    assert (t5.params, t5.family, t5.n_layer, t5.n_head, t5.n_kv_head) == (
+        60_506_624,
+        "other",
+        12,
+        8,
+        8,
+    )
+    assert (t5.d_model, t5.d_ff, t5.vocab_size, t5.head_dim, t5.activation) == (
+        512,
+        2048,
+        32128,
+        64,
+        "relu",
+    )
+    assert t5.linear_params == 6 * (4 * 512**2 + 2 * 512 * 2048) + 6 * (8 * 512**2 + 2 * 512 * 2048)
+    assert (t5.head_params, t5.name) == (0, "t5-small")  # tied to the embedding
+    bert = meta_shape("bert-base")
+    assert (bert.params, bert.n_layer, bert.n_head, bert.d_model, bert.d_ff) == (
+        109_514_298,
+        12,
+        12,
+        768,
+        3072,
+    )
+    assert (bert.vocab_size, bert.head_dim, bert.activation, bert.max_positions) == (
+        30522,
+        64,
+        "gelu",
+        512,
+    )
+    assert bert.linear_params == 12 * (4 * 768**2 + 2 * 768 * 3072) + 768**2
+
+
+def test_load_config_takes_every_form_of_a_model(tmp_path):
+    from transformers import GPT2Config, LlamaConfig
+
+    from genai_docs.errors import UsageError
+    from genai_docs.memory import load_config
+
+    config = GPT2Config(n_layer=2)
+    assert load_config(config) is config
+    assert load_config("GPT2").n_layer == 12  # a registry name, any case
+    sizes = {"model_type": "llama", "hidden_size": 64, "num_attention_heads": 2}
+    from_dict = load_config(dict(sizes))
+    assert isinstance(from_dict, LlamaConfig) and from_dict.hidden_size == 64
+    (tmp_path / "config.json").write_text(json.dumps(sizes), encoding="utf-8")
+    assert load_config(tmp_path).hidden_size == 64  # a folder holding a config.json
+    for bad in ({"model_type": "no-such-type"}, {"model_type": "llama", "rope_scaling": 3}):
+        with pytest.raises(UsageError, match="invalid config"):
+            load_config(bad)

@@ -1,14 +1,17 @@
 """The formulas against PyTorch's own memory tracker (``MemTracker``), on CPU.
 
-Tolerances (issue 3): every case within ±10 % of the measured steady-state peak, and the
-median absolute error within ±5 %. The models are measured with their dropout switched off
+These two small models are the ones the formulas were read off (in sample);
+``test_memory_out_of_sample.py`` measures others. Gates (issue 19,
+:mod:`genai_docs.memory.validation`): each case within its bound (twice the error observed
+when it was set, at least 1 %), the median within 0.5 %; a uniform 2 % change of the
+predictions fails them. The table: ``pytest -s -q tests/test_memory_validation.py -k table``.
+The models are measured with their dropout switched off
 (``measure_training_peak``'s default) and predicted so (``ModelShape.without_dropout``);
 ``test_memory_architectures.py`` measures dropout, experts and windows.
 """
 
-import statistics
-
 import pytest
+from gates import gate_tests
 
 from genai_docs.memory import (
     TrainingConfig,
@@ -67,11 +70,18 @@ def errors():
     return result
 
 
-@pytest.mark.parametrize("case", MATRIX, ids=lambda c: "-".join(map(str, c)))
-def test_each_case_within_10_percent(errors, case):
-    assert abs(errors[case]) <= 0.10, f"{case}: error {errors[case]:+.1%}"
+# bound per case: twice |error| observed when set (issue 19), at least 1 %; the four
+# recomputation cases whose peak falls inside a block's replayed backward are the widest
+BOUNDS = {
+    **dict.fromkeys(MATRIX, 0.01),
+    ("gpt2", 4, 256, "fp32", "adamw", "full", "eager"): 0.064,  # -3.20 %
+    ("llama", 8, 128, "bf16", "adamw", "full", "eager"): 0.033,  # -1.61 %
+    ("gpt2", 2, 128, "fp32", "sgd", "full", "sdpa"): 0.045,  # +2.25 %
+    ("llama", 1, 512, "fp32", "sgd", "full", "eager"): 0.083,  # -4.13 %
+}
+MEDIAN_BOUND = 0.005
 
 
-def test_median_within_5_percent(errors):
-    assert len(errors) >= 12
-    assert statistics.median(abs(e) for e in errors.values()) <= 0.05
+test_table_of_errors_within_the_gates, test_a_uniform_2_percent_regression_fails = gate_tests(
+    BOUNDS, MEDIAN_BOUND
+)

@@ -142,8 +142,13 @@ def test_every_mode_trains_from_the_same_start() -> None:
     for run in runs.values():
         assert len(run.losses) == 3 and all(math.isfinite(v) for v in run.losses)
         assert run.losses[0] == pytest.approx(first, abs=0.05)  # same weights, same batch
-    assert runs["fp16 + GradScaler"].final_scale == 2.0**16
     assert runs["fp32"].final_scale == 1.0
+    # GradScaler halves its scale (backoff_factor 0.5) at each step whose fp16 gradients
+    # overflow, and skips that step: with the loss 2^12 times larger, all 3 overflow
+    loud = MixedPrecisionConfig(**{**MIXED.__dict__, "loss_multiplier": 2.0**12})
+    scaled = train_mixed_precision("fp16 + GradScaler", data, loud)[0]
+    assert (scaled.skipped_steps, scaled.final_scale) == (3, 2.0**16 * 0.5**3)
+    assert runs["fp16 + GradScaler"].skipped_steps == 0
 
 
 def test_measured_fp16_zeros_match_the_underflow_predicted_from_fp32() -> None:
@@ -289,3 +294,30 @@ def test_tf32_switch_is_restored_after_each_call() -> None:
                 assert matmul.allow_tf32 is enabled
     after = matmul.fp32_precision if hasattr(matmul, "fp32_precision") else matmul.allow_tf32
     assert after == before
+
+
+def test_only_a_missing_kernel_reads_as_unsupported(monkeypatch) -> None:
+    """Issue 19: a broken fp8 path must fail, not be skipped as « unsupported »."""
+    import genai_docs.quantization.matmul as matmul
+
+    def failing(error):
+        def make(*args, **kwargs):
+            def run():
+                raise error
+
+            return run
+
+        return make
+
+    missing = NotImplementedError(
+        "Could not run 'aten::_scaled_mm' with arguments from the 'CPU' backend."
+    )
+    monkeypatch.setattr(matmul, "make_matmul", failing(missing))
+    assert "not supported" in matmul.unsupported_reason("fp8", "cpu")
+    old_gpu = RuntimeError("torch._scaled_mm is only supported on CUDA devices with compute capability >= 9.0 or 8.9")  # fmt: skip
+    monkeypatch.setattr(matmul, "make_matmul", failing(old_gpu))
+    assert matmul.unsupported_reason("fp8", "cpu")
+    broken = RuntimeError("mat1 and mat2 shapes cannot be multiplied (32x32 and 16x32)")
+    monkeypatch.setattr(matmul, "make_matmul", failing(broken))
+    with pytest.raises(RuntimeError, match="shapes cannot be multiplied"):
+        matmul.unsupported_reason("fp8", "cpu")

@@ -24,6 +24,7 @@ from genai_docs.memory import (
     estimate_training,
     model_shape,
 )
+from genai_docs.memory.measure import memory_tracker as _tracker  # accepts frozen parameters
 from genai_docs.transformer.config import COURSE_CONFIG, GPTConfig
 from genai_docs.transformer.hf import hf_config
 
@@ -38,8 +39,15 @@ def course_shape(config: GPTConfig = COURSE_CONFIG) -> ModelShape:
 
 
 def predicted_peak(batch_size: int, seq_len: int, lora_rank: int = 0) -> MemoryEstimate:
-    """The calculator's peak for one fp32 AdamW step on CPU (LoRA of rank ``lora_rank``)."""
-    cfg = TrainingConfig(batch_size=batch_size, seq_len=seq_len, device="cpu", lora_rank=lora_rank)
+    """The calculator's peak for one fp32 AdamW step on CPU (LoRA of rank ``lora_rank`` on
+    every matrix of the blocks, attention and MLP, as :mod:`genai_docs.adapt.lora` adapts)."""
+    cfg = TrainingConfig(
+        batch_size=batch_size,
+        seq_len=seq_len,
+        device="cpu",
+        lora_rank=lora_rank,
+        lora_targets="all",
+    )
     return estimate_training(course_shape(), cfg)
 
 
@@ -48,32 +56,6 @@ def _step(net: nn.Module, optimizer: torch.optim.Optimizer, ids: torch.Tensor) -
     loss.backward()
     optimizer.step()
     optimizer.zero_grad(set_to_none=True)
-
-
-class _NoHook:
-    def remove(self) -> None:
-        pass
-
-
-def _tracker():
-    """A ``MemTracker`` that accepts frozen parameters.
-
-    ``MemTracker`` (as of torch 2.13) registers a gradient hook on every parameter of every
-    module it sees, which a parameter that does not require a gradient refuses: LoRA's frozen
-    base would fail. We mark those parameters as already hooked (this overrides a private
-    method, as ``genai_docs.memory.measure`` does for ``generate``); a frozen parameter gets no
-    gradient, so no hook is lost.
-    """
-    from torch.distributed._tools.mem_tracker import MemTracker
-
-    class FrozenAwareTracker(MemTracker):
-        def _track_module_params_and_buffers(self, module, install_grad_hooks=True):
-            for p in module.parameters():
-                if not p.requires_grad and self._param_to_grad_hook_handles.get(p) is None:
-                    self._param_to_grad_hook_handles[p] = (_NoHook(), _NoHook())
-            return super()._track_module_params_and_buffers(module, install_grad_hooks)
-
-    return FrozenAwareTracker()
 
 
 def measured_peak(

@@ -9,13 +9,25 @@ mixture-of-experts routing), KV cache (sliding windows) and temporaries: of a tr
 (:mod:`.mixed`), with LoRA/QLoRA), of ``model.generate`` (prefill, then decoding) and of
 one forward pass; and the time they take (:mod:`.speed`). Each column of an estimate has a
 helper of the same name that gives the same number (:mod:`.parts`).
-``measure_training_peak`` and ``measure_generate_peak`` measure the same peaks (PyTorch's
-``MemTracker`` on CPU, ``max_memory_allocated`` on CUDA).
+``measure_training_peak``, ``measure_generate_peak`` and ``measure_forward_peak`` measure
+the same peaks (PyTorch's ``MemTracker`` on CPU, ``max_memory_allocated`` on CUDA).
+
+Validated on CPU against those measures, on the models the formulas were read off and on
+others (``held_out_configs``: other widths, depths, vocabularies, head layouts), for every
+option a CPU can run: fp32, bf16, ``mixed`` (CPU autocast), LoRA, ZeRO-1, 2 and 3 per rank
+(``genai_docs.transformer.distributed.measure_sharded_peak``), int8 weights, one forward
+pass; on GPU by the frozen dataset ``frozen/memoire.json``. Not measured (« non mesuré »
+in the CLI's and the calculator's output): 8-bit Adam, QLoRA's 4-bit base, int4 weights,
+CUDA-only kernels (:data:`genai_docs.memory.measure.UNMEASURED`,
+:func:`genai_docs.memory.remarks.unmeasured`). The tests' gates: :mod:`.validation`.
 """
 
-from genai_docs.memory.generation import InferenceConfig, estimate_inference
-from genai_docs.memory.inference import estimate_forward
-from genai_docs.memory.measure import measure_generate_peak, measure_training_peak
+from genai_docs.memory.generation import InferenceConfig, estimate_forward, estimate_inference
+from genai_docs.memory.measure import (
+    measure_forward_peak,
+    measure_generate_peak,
+    measure_training_peak,
+)
 from genai_docs.memory.params import (
     ModelShape,
     config_dict,
@@ -69,6 +81,7 @@ __all__ = [
     "load_config",
     "logit_bytes",
     "lora_params",
+    "measure_forward_peak",
     "measure_generate_peak",
     "measure_training_peak",
     "meta_shape",

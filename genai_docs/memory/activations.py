@@ -49,9 +49,10 @@ def effective_attention(shape: ModelShape, cfg: KernelSetting) -> str:
     On CUDA, PyTorch's fused kernels need fp16/bf16 (flash attention) or as many key/value
     heads as query heads (memory-efficient attention): fp32 with grouped-query attention
     falls back to the math kernel, which materialises the scores as eager attention does.
-    Measured on an H200 (torch 2.11): TinyLlama, fp32, 8 × 512, "sdpa" peaked at 36.35 GB,
-    which the eager formula predicts within 0.2 %, the fused one 20 % under. Training and
-    inference go through the same rule, so every helper sees the same kernel.
+    Training and inference go through the same rule, so every helper sees the same kernel.
+    No recorded run measures this fallback (the GPU dataset, ``frozen/memoire.json``, is in
+    mixed precision): the CLI and the calculator say « non mesuré » where it applies
+    (:func:`genai_docs.memory.remarks.unmeasured`).
     """
     gqa = shape.n_kv_head != shape.n_head
     fp32 = cfg.compute_dtype == "fp32"
@@ -144,8 +145,10 @@ def layer_activation_bytes(
 
     ``moe``: the block's MLP is a mixture of experts (:mod:`genai_docs.memory.experts`).
     ``device`` matters under autocast, whose op lists differ: on CUDA ``pow`` runs in
-    fp32, so GPT-2's "gelu_new" keeps fp32 intermediates (measured on an H100); and for
-    dropout masks (:func:`mask_bytes`).
+    fp32 (PyTorch's list of CUDA ops that autocast to float32), so GPT-2's "gelu_new" keeps
+    fp32 intermediates (the GPT-2 rows of ``frozen/memoire.json``, measured on a GPU in
+    mixed precision, follow it); and for dropout masks (:func:`mask_bytes`: CUDA's boolean
+    masks are not measured).
     """
     e, _ = element_sizes(precision)
     d, f = shape.d_model, shape.d_ff

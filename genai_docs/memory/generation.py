@@ -1,4 +1,5 @@
-"""Inference memory as ``model.generate`` really runs: the prompt's prefill, then decoding.
+"""Inference memory as ``model.generate`` really runs: the prompt's prefill, then decoding;
+and one forward pass that returns every position's logits (:func:`estimate_forward`).
 
 Read off ``transformers`` 5 (``GenerationMixin._sample``, ``DynamicCache``, the GPT-2 and
 Llama modelling code) and checked, tensor by tensor, with PyTorch's ``MemTracker``:
@@ -15,7 +16,7 @@ Llama modelling code) and checked, tensor by tensor, with PyTorch's ``MemTracker
 - **Decoding**: ``N − 1`` forward passes of one token per sequence; each keeps the previous
   step's fp32 logits (greedy) or its logits, scores and probabilities (sampling with
   ``generate``'s default top-k warper) while the next one is computed.
-- **Weights** in their storage format (:func:`weight_bytes`: int8/int4 included); the
+- **Weights** in their storage format (:func:`stored_weight_bytes`: int8/int4 included); the
   activations, cache and logits are in the compute dtype (fp16 for int8/int4). The
   temporaries of quantized kernels (dequantized tiles, int32 accumulators) depend on the
   library and are not counted.
@@ -40,7 +41,7 @@ from genai_docs.memory.inference import (
     DTYPE_BITS,
     kv_cache_bytes,
     kv_position_bytes,
-    weight_bytes,
+    stored_weight_bytes,
 )
 from genai_docs.memory.params import ModelShape
 from genai_docs.memory.report import MemoryEstimate, peak_moment
@@ -221,7 +222,7 @@ def token_id_bytes(cfg: InferenceConfig, decoding: bool) -> int:
 
 def generation_moments(shape: ModelShape, cfg: InferenceConfig) -> dict[str, dict[str, int]]:
     """Every moment of ``generate`` that can hold the peak, part by part (bytes)."""
-    weights = weight_bytes(shape, cfg.dtype)
+    weights = stored_weight_bytes(shape, cfg.dtype)
     moments = prefill_moments(shape, cfg)
     if cfg.new_tokens > 1:
         moments.update(decode_moments(shape, cfg))
@@ -242,6 +243,61 @@ def estimate_inference(shape: ModelShape, cfg: InferenceConfig | None = None) ->
         "mode": "generate",
         "peak_at": moment,
         **asdict(replace(cfg, attention=effective_attention(shape, cfg))),
+    }
+    return MemoryEstimate(
+        model=shape.name, params=shape.params, breakdown=breakdown, setting=setting
+    )
+
+
+FORWARD_PARTS = ("weights", "kv_cache", "activations", "logits", "temporaries")
+
+
+def forward_moments(shape: ModelShape, cfg: InferenceConfig) -> dict[str, dict[str, int]]:
+    """The moments of one forward pass without gradients over ``cfg``'s prompt that fills a
+    KV cache and returns the logits of *every* position: the last block's MLP and
+    attention, as in the prefill (:func:`prefill_moments`), then the LM head over all
+    ``P = B · S`` positions: its input (``P · d``) and the ``(B, S, V)`` logits, both in the
+    compute dtype (``transformers`` returns them so; a softmax over them is the caller's).
+    The token ids (``8 · P`` bytes) are alive throughout. ``cfg.new_tokens`` is ignored."""
+    e, P = _element(cfg), cfg.batch_size * cfg.seq_len
+    prefill = prefill_moments(shape, cfg)
+    moments = {name: prefill[name] for name in ("prefill_mlp", "prefill_attention")}
+    moments["forward_head"] = {
+        "kv_cache": prefill["prefill_head"]["kv_cache"],
+        "activations": P * shape.d_model * e,
+        "logits": P * shape.vocab_size * e,
+    }
+    weights = stored_weight_bytes(shape, cfg.dtype)
+    for parts in moments.values():
+        parts["weights"] = weights
+        parts["temporaries"] = 8 * P
+    return moments
+
+
+def estimate_forward(
+    shape: ModelShape,
+    batch_size: int = 1,
+    seq_len: int = 512,
+    dtype: str = "fp16",
+    attention: str = "sdpa",
+    device: str = "cuda",
+) -> MemoryEstimate:
+    """Peak memory of one forward pass over ``batch_size`` sequences of ``seq_len`` tokens
+    that fills a KV cache and returns the logits of every position (no generation): the
+    largest of :func:`forward_moments`, with the kernels of ``attention`` on ``device``."""
+    cfg = InferenceConfig(batch_size, seq_len, 1, dtype, attention, device)
+    moments = forward_moments(shape, cfg)
+    moment = peak_moment(moments)
+    breakdown = dict.fromkeys(FORWARD_PARTS, 0)
+    breakdown.update(moments[moment])
+    setting = {
+        "mode": "forward",
+        "peak_at": moment,
+        "batch_size": batch_size,
+        "seq_len": seq_len,
+        "dtype": dtype,
+        "attention": effective_attention(shape, cfg),
+        "device": device,
     }
     return MemoryEstimate(
         model=shape.name, params=shape.params, breakdown=breakdown, setting=setting

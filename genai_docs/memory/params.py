@@ -84,8 +84,11 @@ def load_config(model: Any):
     model_type = data.pop("model_type")
     try:
         return AutoConfig.for_model(model_type, **data)
-    except (ValueError, TypeError, KeyError) as exc:
-        raise UsageError(f"{name}: invalid config: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - ValueError, TypeError, a strict field's error...
+        if isinstance(exc, (MemoryError, RecursionError)):
+            raise
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise UsageError(f"{name}: invalid config: {first}") from None
 
 
 def _build_on_meta(config):

@@ -7,7 +7,8 @@ the same attention kernel (:func:`effective_attention`). A part that is not aliv
 peak is 0: the activations, when a training step peaks in the optimizer step.
 
 Three helpers also keep their plain formula, for explicit numbers instead of a setting:
-``weight_bytes(shape, "int4")`` (weights stored in a format), ``kv_cache_bytes(shape,
+``weight_bytes(shape, "int4")`` (weights stored in a format:
+:func:`~genai_docs.memory.inference.stored_weight_bytes`), ``kv_cache_bytes(shape,
 tokens, batch_size, dtype)`` (Pope et al., 2022) and ``optimizer_bytes(params, optimizer,
 precision)`` (Rajbhandari et al., 2020).
 """
@@ -38,7 +39,7 @@ def weight_bytes(shape: ModelShape, cfg: Setting | str) -> int:
     """Weights stored at the peak of ``cfg`` (sharded by ZeRO-3), or, for a dtype name
     ("fp32" ... "int4"), the weights stored in that format."""
     if isinstance(cfg, str):
-        return inference.weight_bytes(shape, cfg)
+        return inference.stored_weight_bytes(shape, cfg)
     return peak_parts(shape, cfg).get("weights", 0)
 
 
@@ -53,13 +54,14 @@ def kv_cache_bytes(
 
 
 def optimizer_bytes(
-    shape: ModelShape | int, cfg: TrainingConfig | str, precision: str = "fp32"
+    model: ModelShape | int, cfg: TrainingConfig | str, precision: str = "fp32"
 ) -> int:
-    """The optimizer states at the peak of ``cfg`` (sharded by ZeRO, LoRA's only), or, as
-    ``optimizer_bytes(params, optimizer, precision)``, the states of ``params`` parameters."""
-    if isinstance(shape, int):
-        return training.optimizer_bytes(shape, str(cfg), precision)
-    return peak_parts(shape, cfg).get("optimizer", 0)
+    """The optimizer states at the peak of ``cfg`` for the shape ``model`` (sharded by ZeRO,
+    LoRA's only), or, as ``optimizer_bytes(params, optimizer, precision)`` with a number of
+    parameters, the states of that many parameters."""
+    if isinstance(model, int):
+        return training.optimizer_bytes(model, str(cfg), precision)
+    return peak_parts(model, cfg).get("optimizer", 0)
 
 
 def weight_copy_bytes(shape: ModelShape, cfg: TrainingConfig) -> int:

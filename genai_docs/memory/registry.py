@@ -188,6 +188,77 @@ def tiny_configs() -> dict:
     }
 
 
+def held_out_configs() -> dict:
+    """Models the memory formulas were not fitted on (issue 19), shared by the out-of-sample
+    tests: other widths, depths, vocabularies and head layouts, in both families.
+
+    The formulas were read off two 2-block models of width 128 (``tiny_configs()``: GPT-2 with
+    4 heads, Llama with 4 heads and 2 key/value heads, vocabulary 1,000). These differ in
+    every size: 1 to 4 blocks, widths 64 to 192, heads of 16 to 64 dimensions, multi-head,
+    grouped-query and multi-query attention, vocabularies of
+    1,500 to 5,000 (an odd one), a tied Llama head, GPT-2 with the exact GELU, and Qwen2
+    (biases on q, k, v).
+
+    Dropout is off (``measure_training_peak`` switches it off anyway).
+    """
+    from transformers import GPT2Config, LlamaConfig, Qwen2Config
+
+    no_dropout = dict(resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0)
+    llama = dict(max_position_embeddings=512, tie_word_embeddings=False)
+    return {
+        "gpt2-3x96": GPT2Config(
+            n_embd=96, n_layer=3, n_head=6, vocab_size=1500, n_positions=256, **no_dropout
+        ),
+        "gpt2-1x192-gelu": GPT2Config(
+            n_embd=192,
+            n_layer=1,
+            n_head=3,
+            vocab_size=3001,
+            n_positions=512,
+            activation_function="gelu",
+            **no_dropout,
+        ),
+        "llama-3x96-mha": LlamaConfig(
+            hidden_size=96,
+            intermediate_size=256,
+            num_hidden_layers=3,
+            num_attention_heads=6,
+            num_key_value_heads=6,
+            vocab_size=1500,
+            **llama,
+        ),
+        "llama-2x192-mqa": LlamaConfig(
+            hidden_size=192,
+            intermediate_size=512,
+            num_hidden_layers=2,
+            num_attention_heads=6,
+            num_key_value_heads=1,
+            vocab_size=3001,
+            **llama,
+        ),
+        "llama-4x64-tied": LlamaConfig(
+            hidden_size=64,
+            intermediate_size=160,
+            num_hidden_layers=4,
+            num_attention_heads=2,
+            num_key_value_heads=1,
+            vocab_size=5000,
+            max_position_embeddings=512,
+            tie_word_embeddings=True,
+        ),
+        "qwen2-2x128": Qwen2Config(
+            hidden_size=128,
+            intermediate_size=320,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            num_key_value_heads=2,
+            vocab_size=2000,
+            use_sliding_window=False,
+            **llama,
+        ),
+    }
+
+
 def named_config(name: str):
     """A registry config by name, or one of :func:`tiny_configs` as ``tiny-gpt2``,
     ``tiny-llama``...: how GPU datasets and their dry runs name the models they measured."""

@@ -1,8 +1,9 @@
 """What an estimate means, in French: the remarks the CLI and the calculator page print.
 
 The mixed-precision setting, several GPUs without ZeRO (each keeps everything), the
-autocast-around-FSDP pitfall, a sequence beyond the positions a model learned, and the
-time an estimate takes with its assumptions (:mod:`genai_docs.memory.speed`).
+autocast-around-FSDP pitfall, a sequence beyond the positions a model learned, what is
+« non mesuré », and the time an estimate takes with its assumptions
+(:mod:`genai_docs.memory.speed`).
 """
 
 from __future__ import annotations
@@ -56,6 +57,33 @@ def notes(shape, estimate, mixed: str = "auto", page: bool = False) -> list[str]
     return lines
 
 
+def unmeasured(shape, estimate) -> list[str]:
+    """« non mesuré » lines for what the estimate rests on and nothing here measures:
+    the options a CPU cannot run (:data:`genai_docs.memory.measure.UNMEASURED`) and the
+    CUDA-only kernels (SDPA's fallback in fp32 with grouped-query attention, boolean
+    dropout masks). Every other option is measured on CPU by the tests
+    (``tests/test_memory_*.py``)."""
+    s = estimate.setting
+    lines = []
+    if s.get("optimizer") == "adam8bit":
+        lines.append("non mesuré : Adam 8 bits (bitsandbytes, sur GPU seulement)")
+    if s.get("qlora"):
+        lines.append("non mesuré : la base 4 bits de QLoRA (noyaux CUDA de bitsandbytes)")
+    if s.get("dtype") == "int4":
+        lines.append("non mesuré : les poids int4 (aucun noyau CPU ne stocke leur format)")
+    if s.get("device") == "cuda":
+        gqa = shape.n_kv_head != shape.n_head
+        fp32 = s.get("precision", s.get("dtype")) == "fp32"
+        if s.get("attention") == "eager" and gqa and fp32:
+            lines.append(
+                "non mesuré : l'attention sans noyau fusionné en fp32 avec têtes clés-valeurs "
+                "groupées (règle de PyTorch sur GPU)"
+            )
+        if s.get("mode") == "training" and shape.has_dropout:
+            lines.append("non mesuré : les masques de dropout en booléens (noyaux CUDA)")
+    return lines
+
+
 def _tera(value: float) -> str:
     """A published peak in tera-units, French style, decimals only where it has some."""
     from genai_docs import french
@@ -68,7 +96,7 @@ def time_lines(shape, estimate, gpu_name: str | None, mfu: float | None) -> list
     """The time estimate, and its assumptions, in French (:mod:`genai_docs.memory.speed`)."""
     from genai_docs import french
     from genai_docs.memory import speed
-    from genai_docs.memory.inference import kv_cache_bytes, weight_bytes
+    from genai_docs.memory.inference import kv_cache_bytes, stored_weight_bytes
 
     gpu = speed.GPUS[gpu_name or speed.DEFAULT_GPU]
     mfu = mfu or speed.DEFAULT_MFU
@@ -95,7 +123,7 @@ def time_lines(shape, estimate, gpu_name: str | None, mfu: float | None) -> list
     compute = s["dtype"] if s["dtype"] in ("fp32", "bf16") else "fp16"
     kv = kv_cache_bytes(shape, cached, batch, compute)
     result = speed.decode_speed(
-        shape, weight_bytes(shape, s["dtype"]), cached, kv, batch, compute, gpu, mfu
+        shape, stored_weight_bytes(shape, s["dtype"]), cached, kv, batch, compute, gpu, mfu
     )
     return [
         f"décodage : au mieux {french.number(result.tokens_per_second, 0)} tokens/s "

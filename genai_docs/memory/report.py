@@ -39,6 +39,7 @@ MOMENT_LABELS: dict[str, str] = {
     "prefill_logits": "traitement du prompt : logits",
     "decode_attention": "génération du dernier token : attention",
     "decode_logits": "génération du dernier token : logits",
+    "forward_head": "un passage : tête de sortie, logits de toutes les positions",
 }
 
 
@@ -73,7 +74,7 @@ class MemoryEstimate:
         for part, value in self.breakdown.items():
             if not value:
                 continue
-            share = format_percent(value / total)
+            share = french.percent(value / total)
             lines.append(
                 f"| {PART_LABELS.get(part, part)} | {format_bytes(value, unit, False)} | {share} |"
             )
@@ -110,14 +111,15 @@ def peak_moment(moments: dict[str, dict[str, int]]) -> str:
     return max(moments, key=lambda name: sum(moments[name].values()))
 
 
+# Former wrappers of :mod:`genai_docs.french`, kept as names for the pages' snippets that
+# still import them (modeles_connus.py, lora.py) and for tests/test_browser.py: new code
+# calls ``french.number(value, 2)`` and ``french.percent(fraction)`` directly.
+format_percent = french.percent
+
+
 def format_number(value: float, decimals: int = 2) -> str:
-    """A number the French way (see :mod:`genai_docs.french`): ``"1 234,50"``."""
+    """``french.number`` with two decimals by default (its own default is 0)."""
     return french.number(value, decimals)
-
-
-def format_percent(fraction: float) -> str:
-    """``0.123`` -> ``"12,3 %"``."""
-    return french.percent(fraction)
 
 
 def format_bytes(value: int, unit: str = "Go", with_unit: bool = True) -> str:

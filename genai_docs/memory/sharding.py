@@ -11,7 +11,8 @@ for a moment (a block's parameters, the root's) is in :mod:`genai_docs.memory.mi
 LoRA (Hu et al., 2021) freezes the weights and trains, beside each target matrix
 ``W (d_out × d_in)``, two matrices ``B (d_out × r)`` and ``A (r × d_in)``:
 ``r · (d_in + d_out)`` parameters. QLoRA (Dettmers et al., 2023) stores the frozen base
-in 4 bits. We target every attention projection (q, k, v, o).
+in 4 bits. We target every attention projection (q, k, v, o), or every matrix of the
+blocks (``targets="all"``).
 """
 
 from __future__ import annotations
@@ -36,12 +37,22 @@ def shard_numel(shapes: tuple[tuple[int, ...], ...], n_gpus: int) -> int:
     return total
 
 
-def lora_params(shape: ModelShape, rank: int) -> int:
-    """Trainable LoRA parameters of rank ``rank`` on every attention projection."""
+LORA_TARGETS = ("attention", "all")  # q, k, v, o; or every matrix of the blocks
+
+
+def lora_params(shape: ModelShape, rank: int, targets: str = "attention") -> int:
+    """Trainable LoRA parameters of rank ``rank`` on every attention projection, or with
+    ``targets="all"`` on every matrix of the blocks (the MLP's too)."""
     if rank < 1:
         raise ValueError("rank must be positive")
-    d, d_kv = shape.d_model, shape.d_kv
+    if targets not in LORA_TARGETS:
+        raise ValueError(f"targets must be one of {', '.join(LORA_TARGETS)}, not {targets!r}")
+    d, d_kv, f = shape.d_model, shape.d_kv, shape.d_ff
     # GPT-2: fused c_attn (d -> 3d) and c_proj (d -> d); else q, o (d -> d), k, v (d -> d_kv)
     gpt2 = shape.family == "gpt2"
     per_layer = (d + 3 * d) + (d + d) if gpt2 else 2 * (d + d) + 2 * (d + d_kv)
+    if targets == "all":
+        if shape.moe_layers:
+            raise ValueError("LoRA on every matrix is not modelled for a mixture of experts")
+        per_layer += 2 * (d + f) if gpt2 else 3 * (d + f)  # c_fc, c_proj; gate, up, down
     return shape.n_layer * rank * per_layer

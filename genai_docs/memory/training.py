@@ -38,7 +38,7 @@ from genai_docs.memory.activations import (
     norm_bytes,
 )
 from genai_docs.memory.experts import expert_element
-from genai_docs.memory.inference import weight_bytes
+from genai_docs.memory.inference import stored_weight_bytes
 from genai_docs.memory.mixed import (
     activation_precision,
     autocast_copy_bytes,
@@ -52,7 +52,7 @@ from genai_docs.memory.mixed import (
 )
 from genai_docs.memory.report import MemoryEstimate, peak_moment
 from genai_docs.memory.shape import ModelShape
-from genai_docs.memory.sharding import lora_params, shard_numel
+from genai_docs.memory.sharding import LORA_TARGETS, lora_params, shard_numel
 
 PRECISIONS = ("fp32", "bf16", "mixed")
 OPTIMIZERS = ("adamw", "sgd", "adam8bit")
@@ -83,6 +83,7 @@ class TrainingConfig:
     n_gpus: int = 1  # data-parallel GPUs sharing the model states
     lora_rank: int = 0  # 0 = full fine-tuning; r > 0 trains LoRA adapters of rank r only
     qlora: bool = False  # with lora_rank > 0: the frozen base is stored in 4 bits (QLoRA)
+    lora_targets: str = "attention"  # LoRA on "attention" (q, k, v, o) or "all" (+ the MLP)
     device: str = "cuda"  # "cuda" or "cpu": autocast's op lists differ (see activations)
     mixed: str = "auto"  # how "mixed" runs: "autocast", "fsdp2", "deepspeed" (see .mixed)
 
@@ -103,6 +104,10 @@ class TrainingConfig:
             raise ValueError("zero_stage must be 0-3 and n_gpus positive")
         if self.lora_rank < 0 or (self.qlora and self.lora_rank == 0):
             raise ValueError("lora_rank must be >= 0, and positive with qlora")
+        if self.lora_targets not in LORA_TARGETS:
+            raise ValueError(
+                f"lora_targets must be one of {', '.join(LORA_TARGETS)}, not {self.lora_targets!r}"
+            )
         check_policy(self)
 
     @property
@@ -168,7 +173,65 @@ def saved_activation_bytes(shape: ModelShape, cfg: TrainingConfig) -> int:
         _, r = element_sizes(cfg.precision)
         return cfg.tokens * (shape.n_layer * shape.d_model * r + head)
     blocks = blocks_activation_bytes(shape, cfg.precision, cfg.seq_len, cfg.attention, cfg.device)
-    return cfg.tokens * (blocks + head)
+    return cfg.tokens * (blocks + head - lora_unsaved_bytes(shape, cfg))
+
+
+def lora_unsaved_bytes(shape: ModelShape, cfg: TrainingConfig) -> int:
+    """Bytes per token that a LoRA step does *not* save, compared with full fine-tuning.
+
+    Autograd saves a matmul's input only to compute its weight's gradient, so a frozen
+    matrix keeps nothing of it, and a frozen norm weight nothing of what it multiplies
+    (read tensor by tensor with ``saved_tensors_hooks``, then measured on models the rule
+    was not read off, ``tests/test_memory_out_of_sample.py``). Compared with full
+    fine-tuning, a LoRA step does not save:
+
+    - the inputs of the block's frozen matrices without an adapter (``lora_targets=
+      "attention"``: the MLP's, the norm's output ``d · e`` (under autocast the bf16 copy
+      each of Llama's gate and up made, ``2 · d · 2``) and the down projection's ``f · e``);
+    - Llama's RMSNorms' ``x · rsqrt``, which the frozen weight multiplies (``d · r`` per
+      norm, two per block and the final one);
+    - the first block's first norm: its input does not require a gradient (the embedding
+      is frozen), so it saves nothing (GPT-2: the input, mean and rstd, ``d · r + 8``;
+      Llama: the input and ``rsqrt``, ``4 · d + 4``);
+    - the frozen LM head's input (``d · e``, or Llama's bf16 copy under autocast, ``2 · d``);
+
+    and each adapter saves its input, then its rank-wide product ``x · Aᵀ`` (``rank · e``).
+    Its input is the tensor the frozen matrix would have saved, except where the adapter
+    casts it (``peft``'s way: to the adapters' fp32, and autocast back to bf16):
+
+    - pure bf16: each adapter saves an fp32 copy (``4 · w`` for an input of width ``w``)
+      and an fp32 product; the bf16 input is then saved by nothing else (``− w · e``),
+      but for SDPA's output, which SDPA saves itself;
+    - autocast: an input that is already bf16 (the attention's output, the down
+      projection's) comes back as a new bf16 copy, which replaces it, except SDPA's output,
+      still saved by SDPA (``+ 2 · d``). 0 without LoRA, and for other families.
+    """
+    if not cfg.lora_rank or shape.family not in ("gpt2", "llama") or shape.moe_layers:
+        return 0
+    e, r = element_sizes(cfg.precision)
+    d, f, n = shape.d_model, shape.d_ff, shape.n_layer
+    llama, mixed, bf16 = shape.family == "llama", cfg.precision == "mixed", cfg.precision == "bf16"
+    sdpa = cfg.attention != "eager"  # SDPA saves its output for its own backward
+    everything = cfg.lora_targets == "all"
+    # the adapted inputs of a block: (width, adapters reading it, saved by something else);
+    # only SDPA's output is saved by something else, and it is bf16 under autocast
+    inputs = [(d, 3 if llama else 1, False), (d, 1, sdpa)]  # the norm's output, o's input
+    if everything:  # the norm's output for the MLP (gate and up, or c_fc), the down input
+        inputs += [(d, 2 if llama else 1, False), (f, 1, False)]
+    unsaved = 0 if everything else (2 * d * 2 if llama and mixed else d * e) + f * e
+    for width, adapters, kept in inputs:
+        if bf16:
+            unsaved -= adapters * 4 * width - (0 if kept else width * e)
+        elif mixed and kept:
+            unsaved -= 2 * width
+    unsaved *= n
+    adapters = sum(count for _, count, _ in inputs)
+    unsaved -= n * adapters * cfg.lora_rank * (4 if bf16 else e)
+    if llama:
+        norms, first, head = (2 * n + 1) * d * r, 4 * d + 4, 2 * d if mixed else d * e
+    else:
+        norms, first, head = 0, d * r + 8, d * e
+    return unsaved + norms + first + head
 
 
 def recompute_phase(
@@ -250,8 +313,8 @@ def model_state_bytes(shape: ModelShape, cfg: TrainingConfig) -> dict[str, int]:
         return local if cfg.zero_stage >= stage else shape.params
 
     if cfg.lora_rank:
-        trainable = lora_params(shape, cfg.lora_rank)
-        base = weight_bytes(shape, "int4") if cfg.qlora else w * shape.params
+        trainable = lora_params(shape, cfg.lora_rank, cfg.lora_targets)
+        base = stored_weight_bytes(shape, "int4") if cfg.qlora else w * shape.params
         return {
             "weights": base + 4 * trainable,  # adapters in fp32
             "gradients": 4 * trainable,

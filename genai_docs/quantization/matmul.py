@@ -23,6 +23,7 @@ Timings use ``torch.utils.benchmark.Timer.blocked_autorange``, which synchronize
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -161,8 +162,26 @@ def unsupported_reason(fmt: str, device: str) -> str | None:
         try:
             make_matmul(fmt, MatmulShape("probe", 32, 32, 32), device)()
         except (RuntimeError, NotImplementedError) as error:
+            if not _means_unsupported(error):
+                raise  # a broken path is a failure, not a skip
             return f"not supported by this PyTorch build ({str(error).splitlines()[0][:80]})"
     return None
+
+
+# What PyTorch says when a kernel does not exist for this device or build: no kernel
+# registered for the backend ("Could not run 'aten::_scaled_mm' with arguments from the
+# 'CPU' backend"), or a hardware requirement ("... is only supported on CUDA devices with
+# compute capability >= 9.0 or 8.9"). Any other error is a bug to report.
+_UNSUPPORTED = re.compile(
+    r"could not run '[^']+' with arguments from the|only supported on|not supported on|"
+    r"not implemented for|requires (?:cuda|compute capability|sm_?\d+)",
+    re.IGNORECASE,
+)
+
+
+def _means_unsupported(error: Exception) -> bool:
+    """Whether ``error`` says that the kernel does not exist here (see ``_UNSUPPORTED``)."""
+    return bool(_UNSUPPORTED.search(str(error)))
 
 
 def make_matmul(

@@ -29,16 +29,27 @@ leaves them out). :func:`predicted_bytes` gives the calculator's figures for the
 setting. Backend: NCCL when there is one GPU per rank, else gloo on CPU.
 
 **Memory, measured** (:func:`measure_sharded_peak`): each rank trains a ``transformers``
-model of :func:`genai_docs.memory.tiny_configs` under ZeRO-3 (``fully_shard`` on every
-block, then on the root), in one of the mixed-precision settings of
-:mod:`genai_docs.memory.mixed`, and measures the peak of its second step with PyTorch's
-``FSDPMemTracker`` (a ``MemTracker`` that also follows FSDP2's all-gather buffers and
-storage resizes): "fsdp2" (``MixedPrecisionPolicy(param_dtype=torch.bfloat16,
-reduce_dtype=torch.float32)``), "autocast" (``torch.autocast`` around fp32 FSDP2: the
-pitfall), "deepspeed" (bf16 parameters, fp32 master copies in the optimizer:
-:class:`MasterWeightsAdamW`), or "fp32" and "bf16" without mixed precision. The
-calculator predicts the same per-rank peak (``TrainingConfig(zero_stage=3, n_gpus=nproc,
-mixed=...)``).
+model of :func:`genai_docs.memory.tiny_configs` at one ZeRO stage and measures the peak
+of its second step with PyTorch's ``MemTracker``; the calculator predicts the same
+per-rank peak (``TrainingConfig(zero_stage=..., n_gpus=nproc, mixed=...)``).
+
+- ZeRO-3: ``fully_shard`` on every block, then on the root, measured with
+  ``FSDPMemTracker`` (a ``MemTracker`` that also follows FSDP2's all-gather buffers and
+  storage resizes), in one of the mixed-precision settings of
+  :mod:`genai_docs.memory.mixed`: "fsdp2" (``MixedPrecisionPolicy(param_dtype=
+  torch.bfloat16, reduce_dtype=torch.float32)``), "autocast" (``torch.autocast`` around
+  fp32 FSDP2: the pitfall), "deepspeed" (bf16 parameters, fp32 master copies in the
+  optimizer: :class:`MasterWeightsAdamW`), or "fp32" and "bf16" without mixed precision.
+- ZeRO-1: PyTorch's ``ZeroRedundancyOptimizer`` (each rank keeps the AdamW states of its
+  share of the parameters, then broadcasts what it updated), the gradients all-reduced
+  in place after the backward pass; settings "fp32", "bf16", "autocast".
+- ZeRO-2, as the ZeRO paper defines it (§5.2: every rank keeps the whole weights, and
+  only its shard of the gradients and optimizer states): :class:`Zero2AdamW`. PyTorch has
+  no such mode: FSDP2 with ``reshard_after_forward=False`` (FSDP1's ``SHARD_GRAD_OP``)
+  shards the gradients and states but also the weights between steps, so that a rank
+  holds its fp32 shard of the weights *and* the gathered weights during the forward and
+  backward passes, a layout the calculator does not model (measured: 8.6 % above its
+  ZeRO-2 prediction in fp32 on the tiny Llama, 12 % under autocast).
 
 Run one mode by hand (each rank writes ``rank<r>.json`` into ``--out``)::
 
@@ -74,8 +85,10 @@ __all__ = [
     "DIST_TRAIN",
     "MODES",
     "SHARDED_SETTINGS",
+    "STAGE_SETTINGS",
     "ZERO_STAGE",
     "MasterWeightsAdamW",
+    "Zero2AdamW",
     "RankReport",
     "measure_sharded_peak",
     "predicted_bytes",
@@ -85,6 +98,8 @@ __all__ = [
 
 MODES = ("ddp", "fsdp")
 SHARDED_SETTINGS = ("fsdp2", "autocast", "deepspeed", "fp32", "bf16")
+# the settings each ZeRO stage is measured in (stage 3: FSDP2's mixed-precision policies)
+STAGE_SETTINGS = {1: ("fp32", "bf16", "autocast"), 2: ("fp32", "bf16", "autocast")}
 ZERO_STAGE = {"ddp": 0, "fsdp": 3}  # the ZeRO stage each mode implements
 
 # A narrow mini GPT on the course tokenizer's vocabulary: a run takes seconds on 2 cores.
@@ -291,13 +306,67 @@ class MasterWeightsAdamW(torch.optim.Optimizer):
             self.state[param] = {"master": master, **self.inner.state[master]}
 
 
+class Zero2AdamW:
+    """ZeRO stage 2 (Rajbhandari et al., 2020, §5.2) around ``torch.optim.AdamW``: every
+    rank keeps the whole weights; each gradient, as soon as the backward pass has written
+    it, is reduce-scattered and only this rank's rows are kept (the full gradient is
+    freed); AdamW updates this rank's rows of each weight (views, so its states are
+    shards too); then the updated rows are all-gathered into every rank's weights.
+
+    Rows are split as FSDP2 and :func:`genai_docs.memory.shard_numel` split them:
+    ``ceil(dim0 / N)`` rows per rank, the last rank's fewer (a padded reduce-scatter).
+    """
+
+    def __init__(self, params, lr: float = 1e-4) -> None:
+        self.params = [p for p in params if p.requires_grad]
+        self.rank, self.world = dist.get_rank(), dist.get_world_size()
+        self.rows = {p: -(-p.shape[0] // self.world) for p in self.params}
+        self.local = {}  # param -> the view of this rank's rows, which AdamW updates
+        for p in self.params:
+            start = min(self.rank * self.rows[p], p.shape[0])
+            end = min(start + self.rows[p], p.shape[0])
+            self.local[p] = p.detach()[start:end]
+            p.register_post_accumulate_grad_hook(self._scatter)
+        self.inner = torch.optim.AdamW(list(self.local.values()), lr=lr, foreach=True)
+
+    def _padded(self, tensor: torch.Tensor, p: nn.Parameter) -> torch.Tensor:
+        """``tensor`` with ``world · rows`` rows (zeros appended), flat."""
+        missing = self.world * self.rows[p] - p.shape[0]
+        if missing:
+            tensor = torch.cat([tensor, tensor.new_zeros(missing, *p.shape[1:])])
+        return tensor.reshape(-1)
+
+    @torch.no_grad()
+    def _scatter(self, p: nn.Parameter) -> None:
+        local = self.local[p]
+        shard = p.grad.new_empty(self.rows[p], *p.shape[1:])  # this rank's summed rows
+        dist.reduce_scatter_tensor(shard.reshape(-1), self._padded(p.grad, p))
+        p.grad = None  # the full gradient is freed: only the shard is kept
+        local.grad = shard[: local.shape[0]].div_(self.world)
+
+    @torch.no_grad()
+    def step(self) -> None:
+        self.inner.step()
+        for p, local in self.local.items():
+            rows = p.new_zeros(self.rows[p], *p.shape[1:])
+            rows[: local.shape[0]] = local
+            gathered = p.new_empty(self.world * self.rows[p], *p.shape[1:])
+            dist.all_gather_into_tensor(gathered.reshape(-1), rows.reshape(-1))
+            p.copy_(gathered[: p.shape[0]])
+
+    def zero_grad(self, set_to_none: bool = True) -> None:  # noqa: ARG002 - the usual call
+        for local in self.local.values():
+            local.grad = None
+
+
 def _local(tensor: torch.Tensor) -> torch.Tensor:
     """This rank's shard of a DTensor (FSDP2's parameters and gradients), or the tensor."""
     return tensor.to_local() if hasattr(tensor, "to_local") else tensor
 
 
-def _sharded_model(config_name: str, setting: str, device: torch.device):
-    """A tiny ``transformers`` model under FSDP2, and its optimizer, for ``setting``."""
+def _sharded_model(config_name: str, setting: str, device: torch.device, stage: int = 3):
+    """A tiny ``transformers`` model at ZeRO ``stage``, its optimizer, and what to run after
+    the backward pass (stage 1: the all-reduce of the gradients), for ``setting``."""
     from torch.distributed.fsdp import MixedPrecisionPolicy, fully_shard
     from transformers import AutoModelForCausalLM
 
@@ -312,6 +381,15 @@ def _sharded_model(config_name: str, setting: str, device: torch.device):
     model = AutoModelForCausalLM.from_config(config).to(device)
     if setting in ("deepspeed", "bf16"):
         model = model.to(torch.bfloat16)
+    if stage == 1:
+        from torch.distributed.optim import ZeroRedundancyOptimizer
+
+        optimizer = ZeroRedundancyOptimizer(
+            model.parameters(), optimizer_class=torch.optim.AdamW, lr=1e-4, foreach=True
+        )
+        return model, optimizer, _all_reduce_gradients(model)
+    if stage == 2:
+        return model, Zero2AdamW(model.parameters()), lambda: None
     policy = MixedPrecisionPolicy()
     if setting == "fsdp2":
         policy = MixedPrecisionPolicy(param_dtype=torch.bfloat16, reduce_dtype=torch.float32)
@@ -319,8 +397,23 @@ def _sharded_model(config_name: str, setting: str, device: torch.device):
         fully_shard(block, mp_policy=policy)
     fully_shard(model, mp_policy=policy)
     if setting == "deepspeed":
-        return model, MasterWeightsAdamW(model.parameters())
-    return model, torch.optim.AdamW(model.parameters(), lr=1e-4, foreach=True)
+        return model, MasterWeightsAdamW(model.parameters()), lambda: None
+    return model, torch.optim.AdamW(model.parameters(), lr=1e-4, foreach=True), lambda: None
+
+
+def _all_reduce_gradients(model: nn.Module):
+    """ZeRO-1's gradient averaging: an in-place all-reduce of each gradient (DDP's buckets,
+    a second copy of the gradients, are left out: the calculator does not count them)."""
+
+    @torch.no_grad()
+    def run() -> None:
+        world = dist.get_world_size()
+        for p in model.parameters():
+            if p.grad is not None:
+                dist.all_reduce(p.grad)  # sum over ranks (gloo has no AVG)
+                p.grad.div_(world)
+
+    return run
 
 
 def _memory_rank(model_name: str, run: dict) -> dict:
@@ -329,10 +422,13 @@ def _memory_rank(model_name: str, run: dict) -> dict:
 
     from torch.distributed._tools.fsdp2_mem_tracker import FSDPMemTracker
 
+    from genai_docs.memory.measure import memory_tracker
+
     rank = dist.get_rank()
     device = torch.device("cpu")
     torch.manual_seed(0)
-    model, optimizer = _sharded_model(model_name, run["setting"], device)
+    stage = run.get("zero_stage", 3)
+    model, optimizer, after_backward = _sharded_model(model_name, run["setting"], device, stage)
     generator = torch.Generator().manual_seed(1 + rank)  # each rank its own batch
     shape = (run["batch_size"], run["seq_len"])
     ids = torch.randint(0, model.config.vocab_size, shape, generator=generator)
@@ -344,12 +440,18 @@ def _memory_rank(model_name: str, run: dict) -> dict:
         with autocast:
             loss = model(input_ids=ids, labels=ids).loss
         loss.backward()
+        after_backward()
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
 
     step()  # creates the optimizer states
-    tracker = FSDPMemTracker(model, optimizer)
-    tracker.track_inputs((ids,))
+    if stage == 3:
+        tracker = FSDPMemTracker(model, optimizer)
+        tracker.track_inputs((ids,))
+    else:  # ZeroRedundancyOptimizer and Zero2AdamW keep their states in an inner AdamW
+        tracker = memory_tracker()
+        inner = optimizer.optim if stage == 1 else optimizer.inner
+        tracker.track_external(model, inner, ids)
     with tracker:
         step()
     snapshot = next(iter(tracker.get_tracker_snapshot("peak").values()))
@@ -359,24 +461,32 @@ def _memory_rank(model_name: str, run: dict) -> dict:
 
 def measure_sharded_peak(
     model: str = "tiny-llama",
-    runs: list[tuple[str, int, int]] = (("fsdp2", 2, 128),),
+    runs: list[tuple] = (("fsdp2", 2, 128),),
     nproc: int = 2,
     timeout: float = 300.0,
 ) -> list[list[dict]]:
-    """Measured peaks of ZeRO-3 training steps of ``model`` (a name of
+    """Measured peaks of sharded training steps of ``model`` (a name of
     :func:`genai_docs.memory.registry.named_config`, e.g. ``tiny-llama``) on ``nproc`` CPU
-    processes (gloo), one launch for all ``runs``: ``(setting, batch_size, seq_len)``, the
-    setting one of :data:`SHARDED_SETTINGS`, the batch per rank. Returns, for each run, each
-    rank's ``{"setting", "batch_size", "seq_len", "rank", "peak", "parts"}``."""
+    processes (gloo), one launch for all ``runs``: ``(setting, batch_size, seq_len)`` at
+    ZeRO-3, the setting one of :data:`SHARDED_SETTINGS`, or ``(setting, batch_size,
+    seq_len, zero_stage)``, stages 1 and 2 in the settings of :data:`STAGE_SETTINGS`; the
+    batch is per rank. Returns, for each run, each rank's ``{"setting", "batch_size",
+    "seq_len", "zero_stage", "rank", "peak", "parts"}``."""
     specs = []
-    for setting, batch_size, seq_len in runs:
-        if setting not in SHARDED_SETTINGS:
+    for setting, batch_size, seq_len, *more in runs:
+        stage = more[0] if more else 3
+        allowed = STAGE_SETTINGS.get(stage, SHARDED_SETTINGS if stage == 3 else ())
+        if not allowed:
+            raise ValueError(f"zero_stage must be 1, 2 or 3, not {stage!r}")
+        if setting not in allowed:
             raise ValueError(
-                f"setting must be one of {', '.join(SHARDED_SETTINGS)}, not {setting!r}"
+                f"setting must be one of {', '.join(allowed)} at ZeRO-{stage}, not {setting!r}"
             )
         if batch_size < 1 or seq_len < 1:
             raise ValueError("batch_size and seq_len must be positive")
-        specs.append({"setting": setting, "batch_size": batch_size, "seq_len": seq_len})
+        specs.append(
+            {"setting": setting, "batch_size": batch_size, "seq_len": seq_len, "zero_stage": stage}
+        )
     if nproc < 1:
         raise ValueError(f"nproc must be positive, got {nproc}")
     with tempfile.TemporaryDirectory(prefix="genai-docs-memory-") as tmp:

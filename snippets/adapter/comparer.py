@@ -54,7 +54,8 @@ publish("pas_cours", COURSE_TRAIN.steps)
 publish("tokens_cours", COURSE_TRAIN.steps * COURSE_TRAIN.batch_size * COURSE_TRAIN.seq_len)
 publish("lr_complet", french.scientific(ADAPT.full_lr, 1))
 publish("lr_lora", french.scientific(ADAPT.lora_lr, 1))
-publish("lora_calculatrice", lora_params(course_shape(), ADAPT.rank))
+publish("lora_calculatrice", lora_params(course_shape(), ADAPT.rank, "all"))  # attention et MLP
+publish("lora_attention", lora_params(course_shape(), ADAPT.rank))  # l'attention seule
 publish("perplexite_espace_avant", avant["domain"])
 publish("perplexite_cours_avant", avant["course"], 2)
 publish("vocabulaire", COURSE_CONFIG.vocab_size)
@@ -84,9 +85,9 @@ rapport = oubli["complet"] / oubli["lora"]
 claim(
     "oubli_comparable", 2 / 3 < rapport < 3 / 2, f"rapport des oublis {french.number(rapport, 2)}"
 )
-surplus = 12 * (lora["trainable"] - lora_params(course_shape(), ADAPT.rank))  # poids et AdamW
-claim("ecart_calculatrice", surplus < 0.05 * mesure["lora"]["peak"],
-      f"{mo(surplus)} < 5 % de {mo(mesure['lora']['peak'])}")  # fmt: skip
+compte = lora_params(course_shape(), ADAPT.rank, "all")
+claim("calculatrice_compte_juste", compte == lora["trainable"],
+      f"{french.number(compte)} = {french.number(lora['trainable'])}")  # fmt: skip
 economie = 1 - mesure["lora"]["peak"] / mesure["complet"]["peak"]
 publish("economie_lora", french.percent(economie, 0))
 claim("lora_moins_de_memoire", economie > 0.15, f"{french.percent(economie, 1)} de moins > 15 %")

@@ -9,6 +9,7 @@ import re
 from functools import lru_cache
 
 import genai_docs.memory.speed  # noqa: F401 (le temps : le navigateur doit le charger aussi)
+from genai_docs import french
 from genai_docs.errors import UsageError
 from genai_docs.memory import (
     GB,
@@ -18,10 +19,15 @@ from genai_docs.memory import (
     estimate_inference,
     estimate_training,
     format_bytes,
-    format_number,
     shape_from_sizes,
 )
-from genai_docs.memory.remarks import POLICY_LABELS, check_positions, notes, time_lines
+from genai_docs.memory.remarks import (
+    POLICY_LABELS,
+    check_positions,
+    notes,
+    time_lines,
+    unmeasured,
+)
 from genai_docs.memory.report import MOMENT_LABELS, PART_LABELS
 
 # Des cartes courantes, par leur mémoire annoncée par le constructeur, comparée ici en Go
@@ -135,6 +141,7 @@ def estimer(champs: dict, forme: ModelShape):
             zero_stage=entier(champs, "zero_stage", minimum=0, maximum=3),
             n_gpus=entier(champs, "n_gpus"),
             lora_rank=rang,
+            lora_targets=champs.get("lora_targets", "attention"),
             qlora=champs.get("qlora") == "on",
             mixed=champs.get("mixed", "auto") if champs.get("precision") == "mixed" else "auto",
         )
@@ -208,15 +215,17 @@ def calculer(champs: dict, formes: dict[str, ModelShape]) -> dict:
     if reglage.get("policy"):
         remarques.append(f"Précision mixte : {POLICY_LABELS[reglage['policy']]}.")
     remarques += notes(forme, estimation, champs.get("mixed", "auto"), page=True)
+    # ce qu'aucune mesure ne vérifie (« non mesuré ») : Adam 8 bits, QLoRA, int4, noyaux CUDA
+    remarques += [ligne[0].upper() + ligne[1:] + "." for ligne in unmeasured(forme, estimation)]
     if forme.n_experts:
         remarques.append(
             f"Mélange d'experts : {forme.n_experts} experts, {forme.top_k} par token ; "
-            f"{format_number(forme.active_params, 0)} paramètres actifs par token, "
+            f"{french.number(forme.active_params, 0)} paramètres actifs par token, "
             "mais tous en mémoire."
         )
     temps = time_lines(forme, estimation, None, None) if reglage.get("device") == "cuda" else []
     return {
-        "titre": f"{forme.name} : {format_number(forme.params, 0)} paramètres, {mode}",
+        "titre": f"{forme.name} : {french.number(forme.params, 0)} paramètres, {mode}",
         "pic": f"moment du pic : {MOMENT_LABELS[reglage['peak_at']]}",
         "entete": lignes[0],
         "lignes": lignes[1:],
@@ -251,6 +260,7 @@ if __name__ == "__main__":
         "zero_stage": "0",
         "n_gpus": "1",
         "lora_rank": "0",
+        "lora_targets": "attention",
         "mixed": "auto",
     }
     page = calculer(defaut, {"tinyllama-1.1b": model_shape("tinyllama-1.1b")})

@@ -8,8 +8,6 @@ from genai_docs import french
 from genai_docs.memory import (
     TrainingConfig,
     estimate_training,
-    format_number,
-    format_percent,
     measure_training_peak,
     model_shape,
     tiny_configs,
@@ -47,13 +45,13 @@ for nom, cfg in cas:
     recalcul = "oui" if cfg.recompute == "full" else "non"
     ligne = (
         f"| {nom} | {cfg.precision} | {cfg.optimizer} | {cfg.batch_size} × {cfg.seq_len} | {recalcul} "
-        f"| {cfg.attention} | {format_number(prevu / 1e6)} | {format_number(mesure / 1e6)} "
+        f"| {cfg.attention} | {french.number(prevu / 1e6, 2)} | {french.number(mesure / 1e6, 2)} "
         f"| {'+' if ecarts[-1] >= 0 else ''}{french.percent(ecarts[-1])} |"
     )
     print(ligne)
 pire = max(ecarts, key=abs)
 mediane = statistics.median(abs(e) for e in ecarts)
-print(f"\nÉcart maximal : {format_percent(abs(pire))} ; écart médian : {format_percent(mediane)}.")
-publish("erreur_cpu_max", format_percent(abs(pire)))
-publish("erreur_cpu_mediane", format_percent(mediane))
-claim("validation_cpu_proche", abs(pire) < 0.05, f"écart maximal {format_percent(abs(pire))} < 5 %")
+print(f"\nÉcart maximal : {french.percent(abs(pire))} ; écart médian : {french.percent(mediane)}.")
+publish("erreur_cpu_max", french.percent(abs(pire)))
+publish("erreur_cpu_mediane", french.percent(mediane))
+claim("validation_cpu_proche", abs(pire) < 0.05, f"écart maximal {french.percent(abs(pire))} < 5 %")
