@@ -592,13 +592,13 @@ def _python_calculator(config: dict) -> dict:
     """What ``genai-docs memory`` prints for ``config``, computed here with PyTorch's shapes."""
     from transformers import GPT2Config, LlamaConfig
 
+    from genai_docs import french
     from genai_docs.memory import (
         InferenceConfig,
         TrainingConfig,
         estimate_inference,
         estimate_training,
         format_bytes,
-        format_number,
         model_shape,
     )
     from genai_docs.memory.report import MOMENT_LABELS
@@ -644,7 +644,7 @@ def _python_calculator(config: dict) -> dict:
         ],
         "total": f"{format_bytes(total, 'Go')} = {format_bytes(total, 'Gio')}",
         "peak": f"moment du pic : {MOMENT_LABELS[estimate.setting['peak_at']]}",
-        "params": f"{format_number(shape.params, 0)} paramètres",
+        "params": f"{french.number(shape.params, 0)} paramètres",
     }
 
 

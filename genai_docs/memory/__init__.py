@@ -53,8 +53,6 @@ from genai_docs.memory.report import (
     GIB,
     MemoryEstimate,
     format_bytes,
-    format_number,
-    format_percent,
     plot_estimates,
 )
 from genai_docs.memory.sharding import lora_params, shard_numel
@@ -74,8 +72,6 @@ __all__ = [
     "estimate_inference",
     "estimate_training",
     "format_bytes",
-    "format_number",
-    "format_percent",
     "gradient_bytes",
     "kv_cache_bytes",
     "load_config",

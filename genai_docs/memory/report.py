@@ -111,17 +111,6 @@ def peak_moment(moments: dict[str, dict[str, int]]) -> str:
     return max(moments, key=lambda name: sum(moments[name].values()))
 
 
-# Former wrappers of :mod:`genai_docs.french`, kept as names for the pages' snippets that
-# still import them (modeles_connus.py, lora.py) and for tests/test_browser.py: new code
-# calls ``french.number(value, 2)`` and ``french.percent(fraction)`` directly.
-format_percent = french.percent
-
-
-def format_number(value: float, decimals: int = 2) -> str:
-    """``french.number`` with two decimals by default (its own default is 0)."""
-    return french.number(value, decimals)
-
-
 def format_bytes(value: int, unit: str = "Go", with_unit: bool = True) -> str:
     """Bytes in Go (10**9) or Gio (2**30), French style: ``format_bytes(4 * 10**9) == '4,00 Go'``."""
     if unit not in ("Go", "Gio"):

@@ -1,10 +1,9 @@
 # Affiner sans tout entraîner : LoRA (rang 16) et QLoRA (base en 4 bits) sur Llama-2-7B.
+from genai_docs import french
 from genai_docs.memory import (
     GB,
     TrainingConfig,
     estimate_training,
-    format_number,
-    format_percent,
     lora_params,
     model_shape,
 )
@@ -13,9 +12,9 @@ from genai_docs.values import claim, publish
 modele = model_shape("llama-2-7b")
 pics = {}
 entraines = lora_params(modele, 16)
-print(f"paramètres entraînés par LoRA (rang 16 ; q, k, v, o) : {format_number(entraines, 0)}")
-print(f"soit {format_percent(entraines / modele.params)} du modèle\n")
-publish("part_lora", format_percent(entraines / modele.params))
+print(f"paramètres entraînés par LoRA (rang 16 ; q, k, v, o) : {french.number(entraines, 0)}")
+print(f"soit {french.percent(entraines / modele.params)} du modèle\n")
+publish("part_lora", french.percent(entraines / modele.params))
 for nom, cfg in [
     ("complet, précision mixte", TrainingConfig(1, 2048, "mixed", recompute="full")),
     ("LoRA, base en bf16", TrainingConfig(1, 2048, "bf16", recompute="full", lora_rank=16)),
@@ -25,16 +24,16 @@ for nom, cfg in [
     ),
 ]:
     octets = pics[nom.split(",")[0]] = estimate_training(modele, cfg).total_bytes
-    print(f"{nom:>26} : {format_number(octets / GB, 1)} Go")
-    publish(f"pic_{nom.split(',')[0].lower()}", f"{format_number(octets / GB, 1)}\u00a0Go")
+    print(f"{nom:>26} : {french.number(octets / GB, 1)} Go")
+    publish(f"pic_{nom.split(',')[0].lower()}", f"{french.number(octets / GB, 1)}\u00a0Go")
 claim(
     "lora_allege",
     pics["LoRA"] < pics["complet"] and entraines / modele.params < 0.01,
-    f"{format_number(pics['LoRA'] / GB, 1)} Go < {format_number(pics['complet'] / GB, 1)} Go ; "
-    f"{format_percent(entraines / modele.params)} des paramètres",
+    f"{french.number(pics['LoRA'] / GB, 1)} Go < {french.number(pics['complet'] / GB, 1)} Go ; "
+    f"{french.percent(entraines / modele.params)} des paramètres",
 )
 claim(
     "qlora_grand_public",
     pics["QLoRA"] <= 24 * GB,
-    f"QLoRA : {format_number(pics['QLoRA'] / GB, 1)} Go ≤ 24 Go (une carte grand public)",
+    f"QLoRA : {french.number(pics['QLoRA'] / GB, 1)} Go ≤ 24 Go (une carte grand public)",
 )

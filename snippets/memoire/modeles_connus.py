@@ -1,13 +1,13 @@
 # Des modèles connus : paramètres exacts, inférence en bf16 (un prompt de la longueur
 # indiquée, comme `model.generate` le lit), entraînement complet (une séquence de cette
 # longueur). « — » : architecture hors de nos formules (encodeurs, encodeur-décodeur).
+from genai_docs import french
 from genai_docs.memory import (
     GB,
     InferenceConfig,
     TrainingConfig,
     estimate_inference,
     estimate_training,
-    format_number,
     model_shape,
     registry_names,
 )
@@ -22,9 +22,9 @@ for nom in registry_names():
         inference = entrainement = "—"
     else:
         octets = estimate_inference(forme, InferenceConfig(1, seq, dtype="bf16")).total_bytes
-        inference = format_number(octets / GB)
+        inference = french.number(octets / GB, 2)
         octets = estimate_training(forme, TrainingConfig(1, seq, "mixed")).total_bytes
-        entrainement = format_number(octets / GB, 1)
+        entrainement = french.number(octets / GB, 1)
     if nom == "llama-2-7b":
         publish("inference_7b", f"{inference}\u00a0Go")
         publish("entrainement_7b", f"{entrainement}\u00a0Go")
@@ -41,5 +41,5 @@ for nom in registry_names():
             <= 141 * GB,
             f"entraînement : 80 Go < {entrainement} Go ≤ 141 Go",
         )
-    n = format_number(forme.params, 0)
+    n = french.number(forme.params, 0)
     print(f"| {nom} | {n} | {seq} | {inference} | {entrainement} |")
