@@ -146,7 +146,7 @@ def _structure(config, net) -> dict[str, Any]:
 
     moe = [m for m in net.modules() if type(m).__name__.endswith("SparseMoeBlock")]
     fields: dict[str, Any] = {
-        "max_positions": int(_get(config, "n_positions", "max_position_embeddings", default=0)),
+        "max_positions": int(_get(config, "max_position_embeddings", default=0)),  # GPT-2's too
         "embd_dropout": float(_get(config, "embd_pdrop", default=0.0)),
         "resid_dropout": float(_get(config, "resid_pdrop", default=0.0)),
         "attn_dropout": float(_get(config, "attn_pdrop", "attention_dropout", default=0.0)),
@@ -160,7 +160,7 @@ def _structure(config, net) -> dict[str, Any]:
             d_shared=shared.gate_proj.out_features if shared is not None else 0,
             moe_layers=len(moe),
         )
-    if getattr(config, "is_encoder_decoder", False) or not hasattr(config, "num_hidden_layers"):
+    if config.is_encoder_decoder:  # no decoder-only cache layers to read
         return fields
     try:
         types, kwargs = get_layer_types_and_kwargs(config)
@@ -199,10 +199,11 @@ def meta_shape(model: Any, name: str | None = None) -> ModelShape:
         if type(module).__name__.endswith("Experts"):  # 3-D expert weights, not Linear
             linear_params += sum(p.numel() for p in module.parameters(recurse=False))
 
-    d_model = _get(config, "hidden_size", "n_embd", "d_model")
-    n_head = _get(config, "num_attention_heads", "n_head", "num_heads")
-    n_layer = _get(config, "num_hidden_layers", "n_layer", "num_layers")
-    if getattr(config, "is_encoder_decoder", False):
+    # every transformers config answers to these names (its attribute_map: GPT-2's n_embd,
+    # T5's d_model and num_heads...), so no family needs its own
+    d_model, n_head = config.hidden_size, config.num_attention_heads
+    n_layer = config.num_hidden_layers
+    if config.is_encoder_decoder:
         n_layer = n_layer + _get(config, "num_decoder_layers", default=n_layer)
     family = {
         "gpt2": "gpt2",
