@@ -39,6 +39,11 @@ print(
     "Même perte avec le décalage interne de transformers (à 10⁻⁶ près) : "
     f"{'oui' if abs(perte - perte_hf) < 1e-6 else 'non'}"
 )
+claim(
+    "decalage_comme_transformers",
+    abs(perte - perte_hf) < 1e-6,
+    f"nos étiquettes : {number(perte, 6)} ; décalage de transformers : {number(perte_hf, 6)}",
+)
 publish("tokens_clm", len(entree))
 publish("predictions_clm", len(entree) - 1)
 publish("perte_gpt", perte, 2)

@@ -6,6 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from genai_docs import french
+from genai_docs.values import claim
 
 torch.manual_seed(0)
 mots = ["Omar", "a", "frappé", "un"]
@@ -58,6 +59,8 @@ identique = torch.allclose(sortie, reference, atol=1e-6)
 print(
     f"Même résultat que `F.scaled_dot_product_attention` (à 10⁻⁶ près) : {'oui' if identique else 'non'}"
 )
+ecart = (sortie - reference).abs().max().item()
+claim("attention_comme_sdpa", identique, f"écart maximal {french.scientific(ecart, 1)} ≤ 10⁻⁶")
 
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.8), constrained_layout=True)
 for ax, m, titre in zip(
