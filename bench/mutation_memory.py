@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import os
 import re
 import shutil
 import subprocess
@@ -113,7 +114,11 @@ def main(argv: list[str] | None = None) -> int:
     prepare(workdir, tuple(args.only), FAST_TESTS)
     print(f"mutmut in {workdir}", flush=True)
     cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(args.children)]
-    subprocess.run(cmd, cwd=workdir, check=False)
+    # mutmut forks one child per mutant from a parent that has imported torch: with an OpenMP
+    # thread pool in the parent, a child that computes with torch can hang on a lock the
+    # fork copied, and the mutant is counted as a timeout. One thread per process avoids it.
+    single = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    subprocess.run(cmd, cwd=workdir, check=False, env={**os.environ, **single})
     report(workdir)
     return 0
 

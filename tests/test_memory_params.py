@@ -354,6 +354,18 @@ def test_encoders_and_encoder_decoders_on_the_meta_device():
         512,
     )
     assert bert.linear_params == 12 * (4 * 768**2 + 2 * 768 * 3072) + 768**2
+    # t5-small's sizes hide three readings (d_ff = 4·d, d_kv = d / h, as many decoder blocks
+    # as encoder blocks): a T5 where none holds. Encoder block: q, k, v 64 -> 4·8 = 32, o back
+    # (4 × 64 × 32), feed-forward 2 × 64 × 96; a decoder block adds cross-attention.
+    from transformers import T5Config
+
+    odd = T5Config(
+        vocab_size=100, d_model=64, d_ff=96, d_kv=8, num_heads=4, num_layers=2, num_decoder_layers=3
+    )
+    shape = meta_shape(odd)
+    assert (shape.n_layer, shape.d_ff, shape.head_dim, shape.name) == (5, 96, 8, "t5")
+    attention, mlp = 4 * 64 * 32, 2 * 64 * 96
+    assert shape.linear_params == 2 * (attention + mlp) + 3 * (2 * attention + mlp)
 
 
 def test_load_config_takes_every_form_of_a_model(tmp_path):
