@@ -282,7 +282,8 @@ def test_frozen_output_is_shown_and_a_stale_one_rerun_on_cpu(tmp_path: Path) -> 
         text=True,
     )
     assert check.returncode == 1
-    assert "stale    snippets/gpu.py" in check.stdout and "snippet changed" in check.stdout
+    assert "| snippets/gpu.py (block) | stale |" in check.stdout
+    assert "snippet changed" in check.stdout
 
 
 def test_serve_shows_the_error_in_the_page(tmp_path: Path) -> None:
