@@ -234,50 +234,10 @@ def meta_shape(model: Any, name: str | None = None) -> ModelShape:
     )
 
 
-def shape_from_sizes(
-    family: str,
-    *,
-    n_layer: int,
-    d_model: int,
-    n_head: int,
-    d_ff: int,
-    vocab_size: int,
-    n_kv_head: int | None = None,
-    max_positions: int = 1024,
-    tied_embeddings: bool | None = None,
-    name: str | None = None,
-    **more: Any,
-) -> ModelShape:
-    """The :class:`ModelShape` of a GPT-2 or Llama decoder given its sizes, without torch.
-
-    Pure arithmetic (:func:`genai_docs.memory.shape.decoder_shape`, which takes the other
-    options: experts, biases, window, dropout), so it runs where PyTorch does not (the
-    site's calculator, in the reader's browser). It gives exactly what :func:`meta_shape`
-    gives for the same config, for the defaults of those families:
-
-    - ``"gpt2"`` (``GPT2LMHeadModel``): learned positions (``max_positions`` rows), biases,
-      the LM head tied to the embedding unless ``tied_embeddings=False``, dropout 0.1;
-    - ``"llama"`` (``LlamaForCausalLM``, ``MistralForCausalLM``): rotary positions
-      (``max_positions`` is the context it was trained for), no bias, an untied LM head
-      unless ``tied_embeddings=True``, no dropout. ``n_kv_head`` below ``n_head`` is
-      grouped-query attention.
-
-    ``head_dim`` is ``d_model // n_head``. Sizes that describe no such model raise
-    ``ValueError``.
-    """
-    return decoder_shape(
-        family,
-        n_layer=n_layer,
-        d_model=d_model,
-        n_head=n_head,
-        d_ff=d_ff,
-        vocab_size=vocab_size,
-        n_kv_head=n_kv_head,
-        max_positions=max_positions,
-        tied_embeddings=tied_embeddings,
-        name=name,
-        **more,
-    )
+# The shape of a GPT-2 or Llama decoder given its sizes, without torch: the formulas of
+# :func:`genai_docs.memory.shape.decoder_shape` under the name the calculator page and the
+# tests use. For the same config it gives exactly what :func:`meta_shape` gives.
+shape_from_sizes = decoder_shape
 
 
 def count_parameters(model: Any) -> int:
